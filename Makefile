@@ -1,0 +1,26 @@
+# tapegrad's front door. Every target first installs any missing Debian package (scripts/install-deps.sh),
+# then configures and builds a CMake preset (release unless PRESET= says otherwise).
+PRESET ?= release
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?=
+BUILD_DIR := $(if $(filter release,$(PRESET)),build,build-$(PRESET))
+BIN := $(BUILD_DIR)/bin
+OUT ?= out
+
+.PHONY: deps build test demo bench bench-pytorch clean
+
+deps:
+	@bash scripts/install-deps.sh
+
+build: deps
+	@cmake --preset $(PRESET) $(CMAKE_FLAGS) --log-level=WARNING
+	@cmake --build --preset $(PRESET) -j $(JOBS)
+
+test: build
+	@ctest --preset $(PRESET) -j $(JOBS)
+
+demo: build
+	@$(BIN)/readme_example
+
+clean:
+	rm -rf build build-*

@@ -1,0 +1,32 @@
+#pragma once
+// The tape's memory: a bump allocator. Allocation moves a pointer; reset() rewinds it and keeps the blocks,
+// so an iteration that records the same expression again allocates nothing from the heap (Stan Math's
+// recover_memory). If one pass needed several blocks, reset() merges them into one big enough for all.
+#include <cstddef>
+#include <memory>
+#include <vector>
+
+#include "autodiff/matrix.hpp"
+
+namespace tapegrad {
+
+class Arena {
+public:
+    // Uninitialised room for a rows x cols matrix, valid until the next reset().
+    MatrixRef allocate(Shape shape);
+    // Forget every allocation; keep (and if needed merge) the blocks for the next pass.
+    void reset();
+    // Doubles held in blocks, used or not.
+    std::size_t capacity() const;
+
+private:
+    struct Block {
+        std::unique_ptr<double[]> data;
+        std::size_t size = 0;
+    };
+    std::vector<Block> blocks_;
+    std::size_t current_ = 0;  // the block we bump in
+    std::size_t used_ = 0;     // doubles used in it
+};
+
+}  // namespace tapegrad

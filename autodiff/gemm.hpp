@@ -1,0 +1,26 @@
+#pragma once
+// The matrix products every op and solver leans on. C = alpha·op(A)·op(B) + beta·C, BLAS's contract:
+// op(X) is X or Xᵀ, and beta = 0 overwrites C (whatever it held). Small products run a plain loop of our own,
+// large ones OpenBLAS's dgemm; the crossover was chosen by measurement (bench: gemm_crossover).
+#include <cstddef>
+
+#include "autodiff/matrix.hpp"
+
+namespace tapegrad {
+
+enum class Trans { No, Yes };
+
+// m·n·k at and above which gemm hands the product to OpenBLAS. Below it, the cost of calling into BLAS
+// (argument checks, packing) outweighs its faster inner kernel.
+inline constexpr std::size_t blas_threshold = 24 * 24 * 24;
+
+void gemm(ConstMatrixRef a, Trans ta, ConstMatrixRef b, Trans tb, MatrixRef c, double alpha = 1.0, double beta = 0.0);
+
+// The two paths, callable directly so tests can hold them to each other and benchmarks can time them.
+void gemm_loops(ConstMatrixRef a, Trans ta, ConstMatrixRef b, Trans tb, MatrixRef c, double alpha, double beta);
+void gemm_blas(ConstMatrixRef a, Trans ta, ConstMatrixRef b, Trans tb, MatrixRef c, double alpha, double beta);
+
+// C = alpha·AᵀA + beta·C (the Gram matrix; BLAS's dsyrk). Symmetric, so only half of it is computed.
+void gram(ConstMatrixRef a, MatrixRef c, double alpha = 1.0, double beta = 0.0);
+
+}  // namespace tapegrad

@@ -1,0 +1,91 @@
+#include "autodiff/optim.hpp"
+
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+namespace tapegrad {
+
+namespace {
+
+void require(bool ok, const char* optimizer, const char* what, double value) {
+    if (!ok) throw std::invalid_argument(std::string(optimizer) + ": " + what + ", got " + std::to_string(value));
+}
+
+std::vector<Matrix> zeros_like(const std::vector<Parameter*>& params) {
+    std::vector<Matrix> out;
+    for (const Parameter* p : params) out.emplace_back(p->value.rows(), p->value.cols());
+    return out;
+}
+
+}  // namespace
+
+Optimizer::Optimizer(std::vector<Parameter*> params) : params_(std::move(params)) {
+    for (const Parameter* p : params_)
+        if (p == nullptr) throw std::invalid_argument("Optimizer: a parameter pointer is null");
+}
+
+void Optimizer::zero_grad() {
+    for (Parameter* p : params_) p->zero_grad();
+}
+
+Sgd::Sgd(std::vector<Parameter*> params, const SgdOptions& options)
+    : Optimizer(std::move(params)), options_(options), momentum_buffers_(zeros_like(params_)) {
+    require(options.lr >= 0.0, "Sgd", "lr must be >= 0", options.lr);
+    require(options.momentum >= 0.0, "Sgd", "momentum must be >= 0", options.momentum);
+    require(options.weight_decay >= 0.0, "Sgd", "weight_decay must be >= 0", options.weight_decay);
+    if (options.nesterov && (options.momentum <= 0.0 || options.dampening != 0.0))
+        throw std::invalid_argument("Sgd: nesterov needs momentum > 0 and dampening = 0");
+}
+
+void Sgd::step() {
+    const SgdOptions& o = options_;
+    for (std::size_t pi = 0; pi < params_.size(); ++pi) {
+        double* p = params_[pi]->value.data();
+        const double* grad = params_[pi]->grad.data();
+        double* buf = momentum_buffers_[pi].data();
+        for (std::size_t k = 0; k < params_[pi]->value.size(); ++k) {
+            double g = o.weight_decay != 0.0 ? grad[k] + o.weight_decay * p[k] : grad[k];
+            if (o.momentum != 0.0) {
+                buf[k] = first_step_ ? g : o.momentum * buf[k] + (1.0 - o.dampening) * g;
+                g = o.nesterov ? g + o.momentum * buf[k] : buf[k];
+            }
+            p[k] -= o.lr * g;
+        }
+    }
+    first_step_ = false;
+}
+
+Adam::Adam(std::vector<Parameter*> params, const AdamOptions& options)
+    : Optimizer(std::move(params)),
+      options_(options),
+      first_moments_(zeros_like(params_)),
+      second_moments_(zeros_like(params_)) {
+    require(options.lr >= 0.0, "Adam", "lr must be >= 0", options.lr);
+    require(options.beta1 >= 0.0 && options.beta1 < 1.0, "Adam", "beta1 must be in [0, 1)", options.beta1);
+    require(options.beta2 >= 0.0 && options.beta2 < 1.0, "Adam", "beta2 must be in [0, 1)", options.beta2);
+    require(options.eps >= 0.0, "Adam", "eps must be >= 0", options.eps);
+    require(options.weight_decay >= 0.0, "Adam", "weight_decay must be >= 0", options.weight_decay);
+}
+
+void Adam::step() {
+    const AdamOptions& o = options_;
+    ++steps_;
+    const double t = static_cast<double>(steps_);
+    const double step_size = o.lr / (1.0 - std::pow(o.beta1, t));
+    const double bias2_sqrt = std::sqrt(1.0 - std::pow(o.beta2, t));
+    for (std::size_t pi = 0; pi < params_.size(); ++pi) {
+        double* p = params_[pi]->value.data();
+        const double* grad = params_[pi]->grad.data();
+        double* m = first_moments_[pi].data();
+        double* v = second_moments_[pi].data();
+        for (std::size_t k = 0; k < params_[pi]->value.size(); ++k) {
+            const double g = o.weight_decay != 0.0 ? grad[k] + o.weight_decay * p[k] : grad[k];
+            m[k] = o.beta1 * m[k] + (1.0 - o.beta1) * g;
+            v[k] = o.beta2 * v[k] + (1.0 - o.beta2) * g * g;
+            p[k] -= step_size * m[k] / (std::sqrt(v[k]) / bias2_sqrt + o.eps);
+        }
+    }
+}
+
+}  // namespace tapegrad

@@ -1,0 +1,137 @@
+#pragma once
+// The tape: define-by-run reverse-mode autodiff, one node per *matrix* (a value and an adjoint), as in Stan
+// Math's "var of matrix". Every op appends a node as it computes; backward() walks the nodes in reverse, and
+// each node's derivative rule adds its share of the adjoint into its inputs' adjoints. The order in which
+// ops ran is already a valid reverse order, so no graph sort is needed.
+//
+//   Tape tape;
+//   Parameter x(Matrix{{3.0}});
+//   Var z = tape.param(x) * 2.0;  // record
+//   backward(z);                  // x.grad is now [[2]]
+//   tape.clear();                 // forget the nodes, keep the memory for the next iteration
+#include <cstdint>
+#include <vector>
+
+#include "autodiff/arena.hpp"
+#include "autodiff/matrix.hpp"
+
+namespace tapegrad {
+
+class Tape;
+struct Node;
+
+// A leaf that wants a gradient: its value and .grad outlive every tape it is recorded on. Gradients
+// *accumulate* into .grad (as in PyTorch) until zero_grad(), so grads from several backward calls add up.
+struct Parameter {
+    Matrix value;
+    Matrix grad;
+
+    explicit Parameter(Matrix initial) : value(std::move(initial)), grad(value.rows(), value.cols()) {}
+    void zero_grad() { grad.fill(0.0); }
+    Shape shape() const { return value.shape(); }
+};
+
+// A derivative rule: reads the node's adjoint and adds each input's share into that input's adjoint.
+using BackwardRule = void (*)(Tape& tape, const Node& node);
+
+inline constexpr std::uint32_t no_input = UINT32_MAX;
+
+struct Node {
+    MatrixRef value;                  // what the op computed
+    MatrixRef grad;                   // its adjoint ∂out/∂value; null when no parameter feeds this node
+    BackwardRule backward = nullptr;  // null for leaves
+    std::uint32_t a = no_input;       // inputs, as positions on the tape
+    std::uint32_t b = no_input;
+    double scalar = 0.0;              // the op's constant, e.g. the c of c·x or the p of x^p
+    MatrixRef saved;                  // an intermediate the rule reuses (mse keeps its difference)
+    Parameter* parameter = nullptr;   // on a parameter's leaf: where backward() adds the adjoint
+};
+
+// A handle to one node of one recording. Cheap to copy. Using it after its tape was cleared is an error.
+class Var {
+public:
+    Var() = default;
+
+    ConstMatrixRef value() const;
+    Shape shape() const { return value().shape(); }
+    std::size_t rows() const { return shape().rows; }
+    std::size_t cols() const { return shape().cols; }
+    double item() const;  // the number inside a 1x1 result
+    bool requires_grad() const;
+    bool empty() const { return tape_ == nullptr; }
+
+    Tape& tape() const;
+    std::uint32_t index() const { return index_; }
+
+private:
+    friend class Tape;
+    Var(Tape* tape, std::uint32_t index, std::uint32_t generation) : tape_(tape), index_(index), generation_(generation) {}
+
+    Tape* tape_ = nullptr;
+    std::uint32_t index_ = 0;
+    std::uint32_t generation_ = 0;  // which recording of the tape this handle belongs to
+};
+
+class Tape {
+public:
+    // A leaf holding a copy of the parameter's value; backward() adds its adjoint into p.grad.
+    Var param(Parameter& p);
+    // A leaf that wants no gradient (data, targets); its value is copied into the tape's arena.
+    Var constant(ConstMatrixRef m);
+
+    // Forget every node and rewind the arena (memory is kept). Vars recorded before become invalid.
+    void clear();
+    std::size_t size() const { return nodes_.size(); }
+    bool grad_enabled() const { return grad_enabled_; }
+    std::size_t arena_capacity() const { return arena_.capacity(); }
+
+    // --- for ops and their rules ---
+    struct Recorded {
+        Var var;     // the handle the op returns
+        Node& node;  // the node to fill in: node.value, and node.saved if the rule needs it
+    };
+    // Appends a node of the given shape fed by a (and b, if not empty). It gets an adjoint only if grads are
+    // enabled and an input has one.
+    Recorded record(Shape shape, BackwardRule rule, const Var& a, const Var& b = {}, double scalar = 0.0);
+    // Arena memory for a rule's or an op's temporary; lives until clear().
+    MatrixRef scratch(Shape shape) { return arena_.allocate(shape); }
+    ConstMatrixRef value(std::uint32_t i) const { return nodes_[i].value; }
+    MatrixRef grad(std::uint32_t i) const { return i == no_input ? MatrixRef{} : nodes_[i].grad; }
+    const Node& node(const Var& v) const;  // checks that v belongs to this tape's current recording
+
+private:
+    friend class NoGrad;
+    friend void backward(const Var& y, ConstMatrixRef seed);
+
+    Var leaf(ConstMatrixRef value, Parameter* parameter);
+
+    std::vector<Node> nodes_;
+    Arena arena_;
+    std::uint32_t generation_ = 0;
+    bool grad_enabled_ = true;
+};
+
+// While alive, ops on this tape record values but no gradients: for updates and evaluation.
+class NoGrad {
+public:
+    explicit NoGrad(Tape& tape) : tape_(tape), was_enabled_(tape.grad_enabled_) { tape.grad_enabled_ = false; }
+    ~NoGrad() { tape_.grad_enabled_ = was_enabled_; }
+    NoGrad(const NoGrad&) = delete;
+    NoGrad& operator=(const NoGrad&) = delete;
+
+private:
+    Tape& tape_;
+    bool was_enabled_;
+};
+
+// Reverse sweep from a 1x1 result (a loss): adds ∂y/∂p into every parameter p's .grad.
+void backward(const Var& y);
+// Reverse sweep from any result, seeded with ∂L/∂y (PyTorch's y.backward(seed)); seed has y's shape.
+void backward(const Var& y, ConstMatrixRef seed);
+
+// The op helper: records on the tape of `a`. Shorthand for a.tape().record(...).
+inline Tape::Recorded record(Shape shape, BackwardRule rule, const Var& a, const Var& b = {}, double scalar = 0.0) {
+    return a.tape().record(shape, rule, a, b, scalar);
+}
+
+}  // namespace tapegrad

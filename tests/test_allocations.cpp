@@ -1,0 +1,65 @@
+// After warm-up, recording and differentiating the tutorial's SVD loss allocates nothing from the heap:
+// every operator new in this executable is counted.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <new>
+
+#include "autodiff/autodiff.hpp"
+#include "linalg/losses.hpp"
+
+namespace {
+std::atomic<long> allocations{0};
+}
+
+void* operator new(std::size_t size) {
+    allocations.fetch_add(1, std::memory_order_relaxed);
+    if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+    throw std::bad_alloc();
+}
+void* operator new[](std::size_t size) { return operator new(size); }
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+
+using namespace tapegrad;
+
+namespace {
+
+// Runs `iterations` steps of the tutorial's SVD descent at m x n and returns the heap allocations they made.
+long allocations_per_run(std::size_t m, std::size_t n, int iterations, bool with_optimizer) {
+    const std::size_t k = std::min(m, n);
+    const Matrix M = Matrix::random(m, n, 314), I = Matrix::identity(k);
+    Parameter U(Matrix::random(m, k, 1)), d(Matrix::random(1, k, 2)), V(Matrix::random(n, k, 3));
+    Sgd sgd({&U, &d, &V}, {.lr = 0.01, .momentum = 0.9});
+    Tape tape;
+    const auto step = [&] {
+        tape.clear();
+        sgd.zero_grad();
+        backward(svd_penalty_loss(tape.param(U), tape.param(d), tape.param(V), M, I));
+        if (with_optimizer) sgd.step();
+    };
+    for (int i = 0; i < 3; ++i) step();  // warm-up: the tape's node list and arena reach their size
+    const long before = allocations.load();
+    for (int i = 0; i < iterations; ++i) step();
+    return allocations.load() - before;
+}
+
+}  // namespace
+
+TEST_CASE("allocations: the counter sees allocations") {
+    const long before = allocations.load();
+    const Matrix m(10, 10);
+    CHECK(allocations.load() - before == 1);
+}
+
+TEST_CASE("allocations: 100 iterations of the tutorial's SVD loss, record and backward, allocate nothing") {
+    CHECK(allocations_per_run(5, 4, 100, false) == 0);
+}
+
+TEST_CASE("allocations: with the optimiser step and at a BLAS-sized 64x64, still nothing") {
+    CHECK(allocations_per_run(5, 4, 100, true) == 0);
+    CHECK(allocations_per_run(64, 64, 10, true) == 0);
+}

@@ -1,0 +1,87 @@
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "autodiff/gemm.hpp"
+#include "helpers.hpp"
+
+using namespace tapegrad;
+using testing::error_message;
+using testing::uniform;
+
+namespace {
+
+// op(X) as a plain Matrix, for a reference product computed the obvious way.
+Matrix op(const Matrix& x, Trans t) { return t == Trans::No ? x : x.transpose(); }
+
+Matrix reference_product(const Matrix& a, Trans ta, const Matrix& b, Trans tb) {
+    const Matrix A = op(a, ta), B = op(b, tb);
+    Matrix c(A.rows(), B.cols());
+    for (std::size_t i = 0; i < c.rows(); ++i)
+        for (std::size_t j = 0; j < c.cols(); ++j)
+            for (std::size_t p = 0; p < A.cols(); ++p) c(i, j) += A(i, p) * B(p, j);
+    return c;
+}
+
+}  // namespace
+
+TEST_CASE("gemm: the loop path and the BLAS path agree with a reference, for every transpose") {
+    const Shape sizes[] = {{1, 1}, {1, 7}, {7, 1}, {5, 4}, {4, 5}, {16, 16}, {33, 20}, {64, 64}};
+    std::uint64_t seed = 1;
+    for (const Trans ta : {Trans::No, Trans::Yes})
+        for (const Trans tb : {Trans::No, Trans::Yes})
+            for (const Shape s : sizes)
+                for (const std::size_t n : {std::size_t{1}, std::size_t{3}, std::size_t{17}}) {
+                    // op(A) is s.rows x s.cols, op(B) is s.cols x n
+                    const Matrix a = ta == Trans::No ? uniform(s.rows, s.cols, ++seed) : uniform(s.cols, s.rows, ++seed);
+                    const Matrix b = tb == Trans::No ? uniform(s.cols, n, ++seed) : uniform(n, s.cols, ++seed);
+                    const Matrix expected = reference_product(a, ta, b, tb);
+                    Matrix loops(s.rows, n), blas(s.rows, n), chosen(s.rows, n);
+                    gemm_loops(a, ta, b, tb, loops.ref(), 1.0, 0.0);
+                    gemm_blas(a, ta, b, tb, blas.ref(), 1.0, 0.0);
+                    gemm(a, ta, b, tb, chosen.ref());
+                    const double tol = 1e-13 * static_cast<double>(s.cols);
+                    CHECK(max_abs_diff(loops, expected) <= tol);
+                    CHECK(max_abs_diff(blas, expected) <= tol);
+                    CHECK(max_abs_diff(chosen, expected) <= tol);
+                }
+}
+
+TEST_CASE("gemm: alpha scales, beta accumulates, and beta = 0 overwrites even NaN") {
+    const Matrix a = uniform(6, 5, 1), b = uniform(5, 4, 2);
+    const Matrix ab = reference_product(a, Trans::No, b, Trans::No);
+    for (const bool use_blas : {false, true}) {
+        Matrix c(6, 4, std::nan(""));
+        (use_blas ? gemm_blas : gemm_loops)(a, Trans::No, b, Trans::No, c.ref(), 2.0, 0.0);
+        CHECK(max_abs_diff(c, 2.0 * ab) < 1e-13);
+        (use_blas ? gemm_blas : gemm_loops)(a, Trans::No, b, Trans::No, c.ref(), -1.0, 3.0);
+        CHECK(max_abs_diff(c, 5.0 * ab) < 1e-13);
+    }
+}
+
+TEST_CASE("gemm: an empty inner dimension gives beta·C") {
+    Matrix c(2, 2, 1.0);
+    gemm_blas(Matrix(2, 0), Trans::No, Matrix(0, 2), Trans::No, c.ref(), 1.0, 0.5);
+    CHECK(c == Matrix(2, 2, 0.5));
+    gemm_loops(Matrix(2, 0), Trans::No, Matrix(0, 2), Trans::No, c.ref(), 1.0, 0.0);
+    CHECK(c == Matrix(2, 2, 0.0));
+}
+
+TEST_CASE("gram: AᵀA on both paths equals the product") {
+    for (const Shape s : {Shape{1, 1}, Shape{5, 4}, Shape{4, 5}, Shape{7, 1}, Shape{40, 30}, Shape{64, 64}}) {
+        const Matrix a = uniform(s.rows, s.cols, s.rows * 100 + s.cols);
+        Matrix c(s.cols, s.cols, std::nan(""));
+        gram(a, c.ref());
+        CHECK(max_abs_diff(c, reference_product(a, Trans::Yes, a, Trans::No)) < 1e-12);
+        CHECK(c == c.transpose());  // exactly symmetric
+    }
+}
+
+TEST_CASE("gemm: shape errors name both shapes") {
+    Matrix c(5, 5);
+    CHECK(error_message([&] { gemm(Matrix(5, 4), Trans::No, Matrix(5, 4), Trans::No, c.ref()); }) ==
+          "gemm: cannot multiply 5x4 by 5x4");
+    CHECK(error_message([&] { gemm(Matrix(5, 4), Trans::No, Matrix(4, 3), Trans::No, c.ref()); }) ==
+          "gemm: cannot store the product of 5x4 and 4x3 in 5x5");
+    CHECK(error_message([&] { gram(Matrix(5, 4), c.ref()); }) == "gram: cannot store the Gram matrix of 5x4 in 5x5");
+}

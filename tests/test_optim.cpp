@@ -1,0 +1,120 @@
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "autodiff/autodiff.hpp"
+#include "helpers.hpp"
+#include "linalg/losses.hpp"
+
+using namespace tapegrad;
+using testing::error_message;
+using testing::uniform;
+
+namespace {
+
+// The tutorial's loop, verbatim: p -= lr·p.grad; p.grad *= momentum (no zero_grad: the next backward adds).
+void tutorial_momentum_step(const std::vector<Parameter*>& params, double lr, double momentum) {
+    for (Parameter* p : params) {
+        p->value.add_scaled(p->grad, -lr);
+        p->grad *= momentum;
+    }
+}
+
+}  // namespace
+
+TEST_CASE("Sgd with momentum reproduces the tutorial's hand-written momentum loop to the last bit") {
+    const Matrix M = uniform(5, 4, 1, 0.0, 1.0), I = Matrix::identity(4);
+    const auto run = [&](bool use_sgd) {
+        Parameter U(uniform(5, 4, 2, 0.0, 1.0)), d(uniform(1, 4, 3, 0.0, 1.0)), V(uniform(4, 4, 4, 0.0, 1.0));
+        Sgd sgd({&U, &d, &V}, {.lr = 0.9, .momentum = 0.9});
+        Tape tape;
+        for (int step = 0; step < 200; ++step) {
+            tape.clear();
+            if (use_sgd) sgd.zero_grad();
+            backward(svd_penalty_loss(tape.param(U), tape.param(d), tape.param(V), M, I));
+            if (use_sgd)
+                sgd.step();
+            else
+                tutorial_momentum_step({&U, &d, &V}, 0.9, 0.9);
+        }
+        return std::vector<Matrix>{U.value, d.value, V.value};
+    };
+    const auto a = run(true), b = run(false);
+    CHECK(a[0] == b[0]);
+    CHECK(a[1] == b[1]);
+    CHECK(a[2] == b[2]);
+}
+
+TEST_CASE("Sgd: plain, momentum, dampening, Nesterov and weight decay follow torch.optim.SGD") {
+    // One parameter, gradient g fixed at 2 (loss 2p), two steps, each formula by hand.
+    const auto two_steps = [](const SgdOptions& o) {
+        Parameter p(Matrix{{1.0}});
+        Sgd sgd({&p}, o);
+        for (int i = 0; i < 2; ++i) {
+            Tape t;
+            sgd.zero_grad();
+            backward(2.0 * t.param(p));
+            sgd.step();
+        }
+        return p.value(0, 0);
+    };
+    CHECK(two_steps({.lr = 0.1}) == doctest::Approx(1.0 - 0.2 - 0.2));
+    // buf1 = g = 2, buf2 = 0.9·2 + 2 = 3.8
+    CHECK(two_steps({.lr = 0.1, .momentum = 0.9}) == doctest::Approx(1.0 - 0.2 - 0.38));
+    // buf2 = 0.9·2 + 0.5·2 = 2.8
+    CHECK(two_steps({.lr = 0.1, .momentum = 0.9, .dampening = 0.5}) == doctest::Approx(1.0 - 0.2 - 0.28));
+    // step1: g + 0.9·buf1 = 3.8; step2: g + 0.9·3.8 = 5.42
+    CHECK(two_steps({.lr = 0.1, .momentum = 0.9, .nesterov = true}) == doctest::Approx(1.0 - 0.38 - 0.542));
+    // g1 = 2 + 0.5·1 = 2.5, p1 = 0.75; g2 = 2 + 0.5·0.75 = 2.375, p2 = 0.5125
+    CHECK(two_steps({.lr = 0.1, .weight_decay = 0.5}) == doctest::Approx(0.5125));
+}
+
+TEST_CASE("Adam: the first step moves each entry by lr·sign(g), and later steps follow torch's formula") {
+    Parameter p(Matrix{{1.0, -1.0}});
+    Adam adam({&p}, {.lr = 0.01});
+    Tape t;
+    backward(sum(square(t.param(p))));  // g = 2p = (2, -2)
+    adam.step();
+    CHECK(p.value(0, 0) == doctest::Approx(0.99).epsilon(1e-9));
+    CHECK(p.value(0, 1) == doctest::Approx(-0.99).epsilon(1e-9));
+    // Second step by hand, for the first entry: g = 2·p.
+    const double p1 = p.value(0, 0), g1 = 2.0, g2 = 2.0 * p1;
+    const double m = 0.9 * (0.1 * g1) + 0.1 * g2, v = 0.999 * (0.001 * g1 * g1) + 0.001 * g2 * g2;
+    const double expected = p1 - 0.01 / (1 - 0.81) * m / (std::sqrt(v) / std::sqrt(1 - 0.999 * 0.999) + 1e-8);
+    t.clear();
+    adam.zero_grad();
+    backward(sum(square(t.param(p))));
+    adam.step();
+    CHECK(p.value(0, 0) == doctest::Approx(expected).epsilon(1e-12));
+}
+
+TEST_CASE("Adam and Sgd both solve a small least-squares problem") {
+    const Matrix M = uniform(4, 4, 5, 0.0, 1.0), I = Matrix::identity(4);
+    for (const bool use_adam : {false, true}) {
+        Parameter X(uniform(4, 4, 6, 0.0, 1.0));
+        Sgd sgd({&X}, {.lr = 0.9, .momentum = 0.9});
+        Adam adam({&X}, {.lr = 0.01});
+        Optimizer& opt = use_adam ? static_cast<Optimizer&>(adam) : sgd;
+        Tape tape;
+        double loss = 0;
+        for (int step = 0; step < 6000; ++step) {
+            tape.clear();
+            opt.zero_grad();
+            const Var l = inverse_loss(tape.param(X), tape.constant(M), I, InverseVariant::right);
+            loss = l.item();
+            backward(l);
+            opt.step();
+        }
+        CAPTURE(use_adam);
+        CHECK(loss < 1e-12);
+    }
+}
+
+TEST_CASE("optimisers reject bad settings by name") {
+    Parameter p(Matrix{{1.0}});
+    CHECK(error_message([&] { Sgd({&p}, {.lr = -1.0}); }) == "Sgd: lr must be >= 0, got -1.000000");
+    CHECK(error_message([&] { Sgd({&p}, {.lr = 0.1, .nesterov = true}); }) ==
+          "Sgd: nesterov needs momentum > 0 and dampening = 0");
+    CHECK(error_message([&] { Adam({&p}, {.beta1 = 1.0}); }) == "Adam: beta1 must be in [0, 1), got 1.000000");
+    CHECK(error_message([&] { Sgd({nullptr}, {}); }) == "Optimizer: a parameter pointer is null");
+}

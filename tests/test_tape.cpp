@@ -1,0 +1,125 @@
+#include <doctest/doctest.h>
+
+#include "autodiff/autodiff.hpp"
+#include "helpers.hpp"
+
+using namespace tapegrad;
+using testing::error_message;
+
+TEST_CASE("tape: one node per op, and a cleared tape keeps its memory") {
+    Tape tape;
+    Parameter a(Matrix::ones(3, 3));
+    const Var x = tape.param(a);
+    const Var y = sum(matmul(x, x) * 2.0);
+    CHECK(tape.size() == 4);  // x, matmul, scale, sum
+    CHECK(y.item() == 54.0);
+    const std::size_t capacity = tape.arena_capacity();
+    for (int i = 0; i < 10; ++i) {
+        tape.clear();
+        CHECK(tape.size() == 0);
+        sum(matmul(tape.param(a), tape.param(a)) * 2.0);
+    }
+    CHECK(tape.arena_capacity() == capacity);
+}
+
+TEST_CASE("tape: gradients accumulate into .grad until zeroed, as in PyTorch") {
+    Tape tape;
+    Parameter x(Matrix{{3.0}});
+    const Var y = square(tape.param(x));  // dy/dx = 2x = 6
+    backward(y);
+    CHECK(x.grad(0, 0) == 6.0);
+    backward(y);  // a second sweep over the same recording adds again
+    CHECK(x.grad(0, 0) == 12.0);
+    x.zero_grad();
+    backward(y);
+    CHECK(x.grad(0, 0) == 6.0);
+}
+
+TEST_CASE("tape: a variable used twice collects a share from each use") {
+    Tape tape;
+    Parameter p(Matrix{{2.0, -1.0}});
+    const Var x = tape.param(p);
+    backward(sum(x * x + 3.0 * x));  // d/dx = 2x + 3
+    CHECK(p.grad == Matrix{{7.0, 1.0}});
+    // The same parameter recorded as two leaves accumulates from both.
+    tape.clear();
+    p.zero_grad();
+    backward(sum(tape.param(p) * tape.param(p)));
+    CHECK(p.grad == Matrix{{4.0, -2.0}});
+}
+
+TEST_CASE("tape: a variable from a cleared tape is a clear error, not a crash") {
+    Tape tape;
+    Parameter p(Matrix{{1.0}});
+    const Var x = tape.param(p);
+    const Var y = x * 2.0;
+    tape.clear();
+    tape.param(p);  // the slot is reused by a new recording
+    CHECK(error_message([&] { return y.value(); }) ==
+          "Var: used after its tape was cleared (node 1 of recording 0; the tape is now at recording 1)");
+    CHECK_THROWS_AS(backward(y), std::logic_error);
+    CHECK_THROWS_AS(x * 2.0, std::logic_error);
+    CHECK(error_message([] { return Var().value(); }) == "Var: used before being recorded (a default-constructed Var)");
+}
+
+TEST_CASE("tape: mixing tapes is an error") {
+    Tape t1, t2;
+    Parameter p(Matrix{{1.0}});
+    CHECK(error_message([&] { return t1.param(p) + t2.param(p); }) == "Var: recorded on a different tape");
+}
+
+TEST_CASE("backward: a non-scalar output needs a seed of its shape") {
+    Tape tape;
+    Parameter p(Matrix::ones(2, 3));
+    const Var y = tape.param(p) * 2.0;
+    CHECK(error_message([&] { backward(y); }) ==
+          "backward: the output is 2x3, not 1x1; pass a seed of that shape, e.g. backward(y, Matrix::ones(2, 3))");
+    CHECK(error_message([&] { backward(y, Matrix::ones(3, 2)); }) == "backward: the seed is 3x2 but the output is 2x3");
+    backward(y, Matrix{{1, 2, 3}, {4, 5, 6}});
+    CHECK(p.grad == Matrix{{2, 4, 6}, {8, 10, 12}});
+}
+
+TEST_CASE("backward: nothing to differentiate is an error") {
+    Tape tape;
+    const Var c = tape.constant(Matrix{{1.0, 2.0}});
+    CHECK_FALSE(c.requires_grad());
+    CHECK(error_message([&] { backward(sum(c)); }) ==
+          "backward: the output depends on no parameter (or was recorded under NoGrad)");
+}
+
+TEST_CASE("NoGrad: values are computed, nothing is differentiable") {
+    Tape tape;
+    Parameter p(Matrix{{2.0}});
+    {
+        NoGrad no_grad(tape);
+        CHECK_FALSE(tape.grad_enabled());
+        const Var y = square(tape.param(p));
+        CHECK(y.item() == 4.0);
+        CHECK_FALSE(y.requires_grad());
+        CHECK_THROWS_AS(backward(y), std::invalid_argument);
+    }
+    CHECK(tape.grad_enabled());
+    const Var z = square(tape.param(p));
+    CHECK(z.requires_grad());
+    backward(z);
+    CHECK(p.grad(0, 0) == 4.0);
+}
+
+TEST_CASE("tape: constants take no gradient but pass it on to parameters") {
+    Tape tape;
+    Parameter p(Matrix{{1.0, 2.0}});
+    const Var c = tape.constant(Matrix{{10.0, 20.0}});
+    backward(sum(tape.param(p) * c));
+    CHECK(p.grad == Matrix{{10.0, 20.0}});
+    CHECK_FALSE(c.requires_grad());
+}
+
+TEST_CASE("tape: recording copies the parameter's value at that moment") {
+    Tape tape;
+    Parameter p(Matrix{{1.0}});
+    const Var x = tape.param(p);
+    p.value(0, 0) = 5.0;  // a later update does not rewrite history
+    CHECK(x.item() == 1.0);
+    CHECK(error_message([] { return Var().item(); }) != "");
+    CHECK(error_message([&] { return (x + tape.constant(Matrix(2, 2))).item(); }) == "item: expects a 1x1 result, got 2x2");
+}
