@@ -10,9 +10,7 @@ constexpr std::size_t first_block_doubles = 4096;  // 32 KiB: the tutorial's who
 std::unique_ptr<double[]> uninitialised(std::size_t n) { return std::unique_ptr<double[]>(new double[n]); }
 }  // namespace
 
-MatrixRef Arena::allocate(Shape shape) {
-    // Round up to 4 doubles (32 bytes), so every matrix starts on a SIMD-friendly boundary within its block.
-    const std::size_t n = (shape.size() + 3) & ~std::size_t{3};
+void Arena::grow(std::size_t n) {
     while (current_ >= blocks_.size() || used_ + n > blocks_[current_].size) {
         if (current_ + 1 < blocks_.size()) {  // a later block from an earlier pass
             ++current_;
@@ -25,9 +23,6 @@ MatrixRef Arena::allocate(Shape shape) {
         current_ = blocks_.size() - 1;
         used_ = 0;
     }
-    double* data = blocks_[current_].data.get() + used_;
-    used_ += n;
-    return {data, shape.rows, shape.cols};
 }
 
 void Arena::reset() {

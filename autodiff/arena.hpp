@@ -12,14 +12,24 @@ namespace tapegrad {
 
 class Arena {
 public:
-    // Uninitialised room for a rows x cols matrix, valid until the next reset().
-    MatrixRef allocate(Shape shape);
+    // Uninitialised room for a rows x cols matrix, valid until the next reset(). The common case (room left in
+    // the current block) is a pointer bump, inline; grow() handles the rest.
+    MatrixRef allocate(Shape shape) {
+        // Round up to 4 doubles (32 bytes), so every matrix starts on a SIMD-friendly boundary in its block.
+        const std::size_t n = (shape.size() + 3) & ~std::size_t{3};
+        if (current_ >= blocks_.size() || used_ + n > blocks_[current_].size) grow(n);
+        double* data = blocks_[current_].data.get() + used_;
+        used_ += n;
+        return {data, shape.rows, shape.cols};
+    }
     // Forget every allocation; keep (and if needed merge) the blocks for the next pass.
     void reset();
     // Doubles held in blocks, used or not.
     std::size_t capacity() const;
 
 private:
+    void grow(std::size_t n);  // makes the current block one with room for n doubles
+
     struct Block {
         std::unique_ptr<double[]> data;
         std::size_t size = 0;

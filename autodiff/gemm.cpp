@@ -2,6 +2,8 @@
 
 #include <cblas.h>
 
+#include <algorithm>
+
 namespace tapegrad {
 
 static Shape op_shape(ConstMatrixRef x, Trans t) { return t == Trans::No ? x.shape() : Shape{x.cols, x.rows}; }
@@ -15,39 +17,48 @@ static void check_gemm(ConstMatrixRef a, Trans ta, ConstMatrixRef b, Trans tb, M
 
 // C = beta·C, where beta = 0 means "overwrite" (so stale NaNs in C never leak through).
 static void scale_into(MatrixRef c, double beta) {
-    for (std::size_t k = 0; k < c.size(); ++k) c.data[k] = beta == 0.0 ? 0.0 : beta * c.data[k];
+    if (beta == 0.0)
+        std::fill(c.data, c.data + c.size(), 0.0);
+    else if (beta != 1.0)
+        for (std::size_t k = 0; k < c.size(); ++k) c.data[k] *= beta;
 }
 
 void gemm_loops(ConstMatrixRef a, Trans ta, ConstMatrixRef b, Trans tb, MatrixRef c, double alpha, double beta) {
     check_gemm(a, ta, b, tb, c);
     const std::size_t m = c.rows, n = c.cols, k = ta == Trans::No ? a.cols : a.rows;
     scale_into(c, beta);
-    // Loop orders keep the innermost loop on contiguous memory, so the compiler vectorises it.
+    // Raw pointers marked __restrict: C never overlaps A or B, so the compiler vectorises the inner loops
+    // without first checking for overlap (which costs more than the work at these sizes).
+    const double* __restrict A = a.data;
+    const double* __restrict B = b.data;
+    double* __restrict C = c.data;
+    const std::size_t lda = a.cols, ldb = b.cols;
+    // Loop orders keep the innermost loop on contiguous memory.
     if (ta == Trans::No && tb == Trans::No) {  // C(i,j) += A(i,p)·B(p,j): i, p, j
         for (std::size_t i = 0; i < m; ++i)
             for (std::size_t p = 0; p < k; ++p) {
-                const double aip = alpha * a(i, p);
-                for (std::size_t j = 0; j < n; ++j) c(i, j) += aip * b(p, j);
+                const double aip = alpha * A[i * lda + p];
+                for (std::size_t j = 0; j < n; ++j) C[i * n + j] += aip * B[p * ldb + j];
             }
     } else if (ta == Trans::Yes && tb == Trans::No) {  // C(i,j) += A(p,i)·B(p,j): p, i, j
         for (std::size_t p = 0; p < k; ++p)
             for (std::size_t i = 0; i < m; ++i) {
-                const double api = alpha * a(p, i);
-                for (std::size_t j = 0; j < n; ++j) c(i, j) += api * b(p, j);
+                const double api = alpha * A[p * lda + i];
+                for (std::size_t j = 0; j < n; ++j) C[i * n + j] += api * B[p * ldb + j];
             }
     } else if (ta == Trans::No && tb == Trans::Yes) {  // C(i,j) += A(i,p)·B(j,p): a dot product of two rows
         for (std::size_t i = 0; i < m; ++i)
             for (std::size_t j = 0; j < n; ++j) {
                 double sum = 0.0;
-                for (std::size_t p = 0; p < k; ++p) sum += a(i, p) * b(j, p);
-                c(i, j) += alpha * sum;
+                for (std::size_t p = 0; p < k; ++p) sum += A[i * lda + p] * B[j * ldb + p];
+                C[i * n + j] += alpha * sum;
             }
     } else {  // C(i,j) += A(p,i)·B(j,p): rare, kept simple
         for (std::size_t i = 0; i < m; ++i)
             for (std::size_t j = 0; j < n; ++j) {
                 double sum = 0.0;
-                for (std::size_t p = 0; p < k; ++p) sum += a(p, i) * b(j, p);
-                c(i, j) += alpha * sum;
+                for (std::size_t p = 0; p < k; ++p) sum += A[p * lda + i] * B[j * ldb + p];
+                C[i * n + j] += alpha * sum;
             }
     }
 }
@@ -76,20 +87,16 @@ void gemm(ConstMatrixRef a, Trans ta, ConstMatrixRef b, Trans tb, MatrixRef c, d
 void gram(ConstMatrixRef a, MatrixRef c, double alpha, double beta) {
     const std::size_t n = a.cols, k = a.rows;
     if (c.rows != n || c.cols != n) throw shape_error("gram", "cannot store the Gram matrix of", a.shape(), "in", c.shape());
-    if (n * n * k >= blas_threshold && k > 0) {
-        cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, to_blasint(n), to_blasint(k), alpha, a.data,
-                    to_blasint(a.cols), beta, c.data, to_blasint(c.cols));
-    } else {
-        // Upper triangle, row of A by row of A: C(i,j) += A(p,i)·A(p,j) for j >= i.
-        for (std::size_t i = 0; i < n; ++i)
-            for (std::size_t j = i; j < n; ++j) c(i, j) = beta == 0.0 ? 0.0 : beta * c(i, j);
-        for (std::size_t p = 0; p < k; ++p)
-            for (std::size_t i = 0; i < n; ++i) {
-                const double api = alpha * a(p, i);
-                for (std::size_t j = i; j < n; ++j) c(i, j) += api * a(p, j);
-            }
+    if (n * n * k < blas_threshold || k == 0) {
+        // Small: the whole product AᵀA. Entries (i,j) and (j,i) add the same products in the same order, so
+        // the result is exactly symmetric, and the full square vectorises better than a triangle.
+        gemm_loops(a, Trans::Yes, a, Trans::No, c, alpha, beta);
+        return;
     }
-    for (std::size_t i = 0; i < n; ++i)  // mirror the upper triangle into the lower
+    // Large: BLAS's dsyrk computes the upper triangle only (half the flops); mirror it into the lower.
+    cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, to_blasint(n), to_blasint(k), alpha, a.data, to_blasint(a.cols),
+                beta, c.data, to_blasint(c.cols));
+    for (std::size_t i = 0; i < n; ++i)
         for (std::size_t j = 0; j < i; ++j) c(i, j) = c(j, i);
 }
 

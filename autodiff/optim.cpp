@@ -39,18 +39,21 @@ Sgd::Sgd(std::vector<Parameter*> params, const SgdOptions& options)
 }
 
 void Sgd::step() {
-    const SgdOptions& o = options_;
+    // Local copies: the compiler then knows the writes to p below cannot change them, and keeps them in registers.
+    const double lr = options_.lr, momentum = options_.momentum, dampening = options_.dampening;
+    const double weight_decay = options_.weight_decay;
+    const bool nesterov = options_.nesterov, first = first_step_;
     for (std::size_t pi = 0; pi < params_.size(); ++pi) {
         double* p = params_[pi]->value.data();
         const double* grad = params_[pi]->grad.data();
         double* buf = momentum_buffers_[pi].data();
         for (std::size_t k = 0; k < params_[pi]->value.size(); ++k) {
-            double g = o.weight_decay != 0.0 ? grad[k] + o.weight_decay * p[k] : grad[k];
-            if (o.momentum != 0.0) {
-                buf[k] = first_step_ ? g : o.momentum * buf[k] + (1.0 - o.dampening) * g;
-                g = o.nesterov ? g + o.momentum * buf[k] : buf[k];
+            double g = weight_decay != 0.0 ? grad[k] + weight_decay * p[k] : grad[k];
+            if (momentum != 0.0) {
+                buf[k] = first ? g : momentum * buf[k] + (1.0 - dampening) * g;
+                g = nesterov ? g + momentum * buf[k] : buf[k];
             }
-            p[k] -= o.lr * g;
+            p[k] -= lr * g;
         }
     }
     first_step_ = false;
@@ -69,21 +72,21 @@ Adam::Adam(std::vector<Parameter*> params, const AdamOptions& options)
 }
 
 void Adam::step() {
-    const AdamOptions& o = options_;
     ++steps_;
     const double t = static_cast<double>(steps_);
-    const double step_size = o.lr / (1.0 - std::pow(o.beta1, t));
-    const double bias2_sqrt = std::sqrt(1.0 - std::pow(o.beta2, t));
+    const double beta1 = options_.beta1, beta2 = options_.beta2, eps = options_.eps, weight_decay = options_.weight_decay;
+    const double step_size = options_.lr / (1.0 - std::pow(beta1, t));
+    const double bias2_sqrt = std::sqrt(1.0 - std::pow(beta2, t));
     for (std::size_t pi = 0; pi < params_.size(); ++pi) {
         double* p = params_[pi]->value.data();
         const double* grad = params_[pi]->grad.data();
         double* m = first_moments_[pi].data();
         double* v = second_moments_[pi].data();
         for (std::size_t k = 0; k < params_[pi]->value.size(); ++k) {
-            const double g = o.weight_decay != 0.0 ? grad[k] + o.weight_decay * p[k] : grad[k];
-            m[k] = o.beta1 * m[k] + (1.0 - o.beta1) * g;
-            v[k] = o.beta2 * v[k] + (1.0 - o.beta2) * g * g;
-            p[k] -= step_size * m[k] / (std::sqrt(v[k]) / bias2_sqrt + o.eps);
+            const double g = weight_decay != 0.0 ? grad[k] + weight_decay * p[k] : grad[k];
+            m[k] = beta1 * m[k] + (1.0 - beta1) * g;
+            v[k] = beta2 * v[k] + (1.0 - beta2) * g * g;
+            p[k] -= step_size * m[k] / (std::sqrt(v[k]) / bias2_sqrt + eps);
         }
     }
 }

@@ -8,12 +8,7 @@ namespace tapegrad {
 
 // --- Var ---
 
-Tape& Var::tape() const {
-    if (tape_ == nullptr) throw std::logic_error("Var: used before being recorded (a default-constructed Var)");
-    return *tape_;
-}
-
-ConstMatrixRef Var::value() const { return tape().node(*this).value; }
+void Var::throw_empty() { throw std::logic_error("Var: used before being recorded (a default-constructed Var)"); }
 
 bool Var::requires_grad() const { return static_cast<bool>(tape().node(*this).grad); }
 
@@ -26,13 +21,11 @@ double Var::item() const {
 
 // --- Tape ---
 
-const Node& Tape::node(const Var& v) const {
+void Tape::throw_stale(const Var& v) const {
     if (v.tape_ != this) throw std::logic_error("Var: recorded on a different tape");
-    if (v.generation_ != generation_ || v.index_ >= nodes_.size())
-        throw std::logic_error("Var: used after its tape was cleared (node " + std::to_string(v.index_) +
-                               " of recording " + std::to_string(v.generation_) + "; the tape is now at recording " +
-                               std::to_string(generation_) + ")");
-    return nodes_[v.index_];
+    throw std::logic_error("Var: used after its tape was cleared (node " + std::to_string(v.index_) + " of recording " +
+                           std::to_string(v.generation_) + "; the tape is now at recording " +
+                           std::to_string(generation_) + ")");
 }
 
 Var Tape::leaf(ConstMatrixRef value, Parameter* parameter) {

@@ -60,11 +60,15 @@ public:
     bool requires_grad() const;
     bool empty() const { return tape_ == nullptr; }
 
-    Tape& tape() const;
+    Tape& tape() const {
+        if (tape_ == nullptr) throw_empty();
+        return *tape_;
+    }
     std::uint32_t index() const { return index_; }
 
 private:
     friend class Tape;
+    [[noreturn]] static void throw_empty();
     Var(Tape* tape, std::uint32_t index, std::uint32_t generation) : tape_(tape), index_(index), generation_(generation) {}
 
     Tape* tape_ = nullptr;
@@ -97,13 +101,18 @@ public:
     MatrixRef scratch(Shape shape) { return arena_.allocate(shape); }
     ConstMatrixRef value(std::uint32_t i) const { return nodes_[i].value; }
     MatrixRef grad(std::uint32_t i) const { return i == no_input ? MatrixRef{} : nodes_[i].grad; }
-    const Node& node(const Var& v) const;  // checks that v belongs to this tape's current recording
+    // The node behind v; throws std::logic_error if v belongs to another tape or to a cleared recording.
+    const Node& node(const Var& v) const {
+        if (v.tape_ != this || v.generation_ != generation_ || v.index_ >= nodes_.size()) throw_stale(v);
+        return nodes_[v.index_];
+    }
 
 private:
     friend class NoGrad;
     friend void backward(const Var& y, ConstMatrixRef seed);
 
     Var leaf(ConstMatrixRef value, Parameter* parameter);
+    [[noreturn]] void throw_stale(const Var& v) const;
 
     std::vector<Node> nodes_;
     Arena arena_;
@@ -123,6 +132,8 @@ private:
     Tape& tape_;
     bool was_enabled_;
 };
+
+inline ConstMatrixRef Var::value() const { return tape().node(*this).value; }
 
 // Reverse sweep from a 1x1 result (a loss): adds ∂y/∂p into every parameter p's .grad.
 void backward(const Var& y);

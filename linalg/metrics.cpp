@@ -1,0 +1,77 @@
+#include "linalg/metrics.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "autodiff/gemm.hpp"
+
+namespace tapegrad {
+
+Matrix reconstruct(const Matrix& U, const std::vector<double>& singular_values, const Matrix& V) {
+    if (U.cols() != singular_values.size() || V.cols() != singular_values.size())
+        throw shape_error("reconstruct", "U and V must have one column per singular value, got", U.shape(), "and", V.shape());
+    Matrix US = U;
+    for (std::size_t i = 0; i < US.rows(); ++i)
+        for (std::size_t j = 0; j < US.cols(); ++j) US(i, j) *= singular_values[j];
+    Matrix out(U.rows(), V.rows());
+    gemm(US, Trans::No, V, Trans::Yes, out.ref());
+    return out;
+}
+
+double orthogonality_error(const Matrix& X) {
+    Matrix g(X.cols(), X.cols());
+    gram(X, g.ref());
+    return max_abs_diff(g, Matrix::identity(X.cols()));
+}
+
+namespace {
+
+// max over columns of the smaller of ‖x_j - y_j‖∞ and ‖x_j + y_j‖∞.
+double sign_aligned_error(const Matrix& X, const Matrix& Y) {
+    double worst = 0.0;
+    for (std::size_t j = 0; j < X.cols(); ++j) {
+        double same = 0.0, flipped = 0.0;
+        for (std::size_t i = 0; i < X.rows(); ++i) {
+            same = std::max(same, std::abs(X(i, j) - Y(i, j)));
+            flipped = std::max(flipped, std::abs(X(i, j) + Y(i, j)));
+        }
+        const double e = std::min(same, flipped);
+        if (!(e <= worst)) worst = e;  // NaN wins
+    }
+    return worst;
+}
+
+}  // namespace
+
+SvdComparison compare_svd(const Matrix& M, const Matrix& U, const std::vector<double>& singular_values,
+                          const Matrix& V, const ReferenceSvd& reference) {
+    const std::size_t k = reference.singular_values.size();
+    if (singular_values.size() != k || U.shape() != reference.U.shape() || V.shape() != reference.V.shape())
+        throw shape_error("compare_svd", "the factors' shapes differ from the reference's: U", U.shape(), "vs",
+                          reference.U.shape());
+    SvdComparison c;
+    const double sigma1 = reference.singular_values.front();
+    const double scale = sigma1 > 0.0 ? sigma1 : 1.0;  // a zero matrix: absolute errors
+    for (std::size_t j = 0; j < k; ++j) {
+        const double e = std::abs(singular_values[j] - reference.singular_values[j]) / scale;
+        if (!(e <= c.max_singular_value_error)) c.max_singular_value_error = e;
+    }
+    const double norm = frobenius_norm(M);
+    c.reconstruction_error = frobenius_norm(reconstruct(U, singular_values, V) - M) / (norm > 0.0 ? norm : 1.0);
+    c.orthogonality_error_U = orthogonality_error(U);
+    c.orthogonality_error_V = orthogonality_error(V);
+    c.max_vector_error_U = sign_aligned_error(U, reference.U);
+    c.max_vector_error_V = sign_aligned_error(V, reference.V);
+    return c;
+}
+
+InverseComparison compare_inverse(const Matrix& M, const Matrix& X, const Matrix& reference_inverse) {
+    InverseComparison c;
+    c.residual = max_abs_diff(matmul(X, M), Matrix::identity(M.rows()));
+    c.max_error_vs_reference = max_abs_diff(X, reference_inverse);
+    c.relative_error = c.max_error_vs_reference / max_abs(reference_inverse);
+    return c;
+}
+
+}  // namespace tapegrad
