@@ -35,8 +35,9 @@ std::vector<double> lapack_singular_values(const Matrix& M) {
     const std::size_t m = M.rows(), n = M.cols();
     Matrix a = M;
     std::vector<double> s(std::min(m, n));
+    // No vectors are computed, but LAPACKE's row-major wrapper still checks their leading dimensions.
     const lapack_int info = LAPACKE_dgesdd(LAPACK_ROW_MAJOR, 'N', to_int(m), to_int(n), a.data(), to_int(n), s.data(),
-                                           nullptr, 1, nullptr, 1);
+                                           nullptr, to_int(m), nullptr, to_int(n));
     if (info != 0) throw std::runtime_error("lapack_singular_values: dgesdd failed (info " + std::to_string(info) + ")");
     return s;
 }
