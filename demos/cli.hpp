@@ -1,0 +1,78 @@
+#pragma once
+// What the three demo programs share: their command-line flags (CLI11), how a run picks its matrices, progress
+// on a terminal, the losses CSV, and one place that turns any error into a message and a non-zero exit.
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "autodiff/matrix.hpp"
+#include "linalg/descent.hpp"
+
+namespace tapegrad::demo {
+
+struct Options {
+    std::optional<std::string> matrix_file;  // --matrix FILE
+    std::optional<std::size_t> rows, cols;   // --rows --cols: a random matrix
+    std::uint64_t seed = 1;                  // --seed: of that random matrix
+    std::string method;                      // --method (each demo sets its default)
+    std::string variant = "right";           // --variant (inverse_demo): right X·M, left M·X, both
+    std::string optimizer = "momentum";      // --optimizer
+    std::optional<double> lr;                // --lr
+    double momentum = 0.9;                   // --momentum
+    std::optional<long> iterations;          // --iterations
+    double tolerance = 0.0;                  // --tolerance
+    std::uint64_t guess_seed = 314;          // --guess-seed: of the descent's initial guess
+    std::string out_dir = "out";             // --out
+    bool json = false;                       // --json
+    bool quiet = false;                      // --quiet
+};
+
+// --out, --json, --quiet: every demo has these.
+void add_output_flags(CLI::App& app, Options& options);
+// --matrix, --rows, --cols, --seed, --method, --optimizer, --lr, --momentum, --iterations, --tolerance, --guess-seed.
+void add_solver_flags(CLI::App& app, Options& options);
+
+struct NamedMatrix {
+    std::string name;  // "M1", or "M" for --matrix, "random" for --rows/--cols
+    Matrix M;
+    std::string label() const { return name + " (" + to_string(M.shape()) + ")"; }
+};
+
+// The user's matrix (--matrix or --rows/--cols) if there is one, else the tutorial's, given as
+// {name, file in demos/data}; with --json only the first.
+std::vector<NamedMatrix> matrices_to_run(const Options& options,
+                                         const std::vector<std::pair<std::string, std::string>>& tutorial);
+
+// The descent settings the flags ask for, with progress on stderr when it is a terminal (and not --quiet).
+DescentOptions descent_options(const Options& options, long default_iterations, const std::string& label);
+
+// --out, created if missing.
+std::filesystem::path output_directory(const Options& options);
+
+// Each run's loss per iteration, written as one log-scale plot (the tutorial's "How fast does the gradient
+// algorithm converge?") and one CSV: iteration, then a column per run (empty once a run has stopped).
+class LossCurves {
+public:
+    void add(const NamedMatrix& run, const std::vector<double>& losses);
+    // Writes <dir>/<stem>_convergence.svg and <dir>/<stem>_losses.csv and says so on stdout.
+    void write(const Options& options, const std::string& stem) const;
+
+private:
+    std::vector<std::string> names_, labels_;
+    std::vector<std::vector<double>> losses_;
+};
+
+// Parses the command line and runs `body`; --help prints and exits 0, a bad flag or any exception prints
+// "<program>: error: ..." on stderr and exits non-zero. Never lets an exception escape.
+int run(CLI::App& app, int argc, char** argv, const std::function<int()>& body);
+
+// A matrix as JSON: an array of rows.
+nlohmann::ordered_json to_json(const Matrix& m);
+
+}  // namespace tapegrad::demo
