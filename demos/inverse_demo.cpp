@@ -19,9 +19,13 @@ namespace {
 void require_invertible(const demo::NamedMatrix& c) {
     if (c.M.rows() != c.M.cols())
         throw std::invalid_argument(c.label() + " is not square: only a square matrix has an inverse");
+    try {
+        lapack_inverse(c.M);
+    } catch (const SingularMatrixError&) {
+        throw std::invalid_argument(c.label() + " is singular (LAPACK's LU factorisation has a zero pivot): it has no inverse");
+    }
     const double kappa = condition_number(c.M);
-    if (std::isinf(kappa)) throw std::invalid_argument(c.label() + " is singular (its smallest singular value is 0): it has no inverse");
-    if (kappa > 1.0 / std::numeric_limits<double>::epsilon())
+    if (!(kappa <= 1.0 / std::numeric_limits<double>::epsilon()))
         throw std::invalid_argument(c.label() + " is numerically singular (condition number " + std::to_string(kappa) +
                                     " > 1/ε): no double-precision inverse is meaningful");
 }

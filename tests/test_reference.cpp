@@ -30,7 +30,8 @@ TEST_CASE("lapack_svd: thin factors reconstruct tall, square and wide matrices")
         CHECK(orthogonality_error(r.U) < 1e-14);
         CHECK(orthogonality_error(r.V) < 1e-14);
         CHECK(std::is_sorted(r.singular_values.rbegin(), r.singular_values.rend()));
-        CHECK(lapack_singular_values(M) == r.singular_values);
+        const std::vector<double> values_only = lapack_singular_values(M);  // another LAPACK path: equal to rounding
+        for (std::size_t j = 0; j < k; ++j) CHECK(std::abs(values_only[j] - r.singular_values[j]) < 1e-15);
     }
 }
 
@@ -56,7 +57,7 @@ TEST_CASE("compare_svd: zero against itself, sign flips forgiven, real errors se
     const ReferenceSvd r = lapack_svd(M);
     SvdComparison c = compare_svd(M, r.U, r.singular_values, r.V, r);
     CHECK(c.max_singular_value_error == 0.0);
-    CHECK(c.reconstruction_error < 1e-15);
+    CHECK(c.reconstruction_error < 1e-14);
     CHECK(c.max_vector_error_U == 0.0);
     Matrix U = r.U, V = r.V;
     for (std::size_t i = 0; i < U.rows(); ++i) U(i, 1) = -U(i, 1);
@@ -64,7 +65,7 @@ TEST_CASE("compare_svd: zero against itself, sign flips forgiven, real errors se
     c = compare_svd(M, U, r.singular_values, V, r);
     CHECK(c.max_vector_error_U == 0.0);
     CHECK(c.max_vector_error_V == 0.0);
-    CHECK(c.reconstruction_error < 1e-15);
+    CHECK(c.reconstruction_error < 1e-14);
     std::vector<double> s = r.singular_values;
     s[2] += 0.01 * s[0];
     c = compare_svd(M, r.U, s, r.V, r);

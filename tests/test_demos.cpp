@@ -1,0 +1,212 @@
+// The three demo programs, run as a user runs them: default runs, --json output parsed, and every kind of
+// bad input rejected with a message and a non-zero exit (never a crash or a hang).
+#include <doctest/doctest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "helpers.hpp"
+
+using tapegrad::testing::TempDir;
+
+namespace {
+
+struct Run {
+    int exit_code = -1;
+    std::string out, err;
+};
+
+std::string read_file(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+// Runs build/bin/<program> <args> with a time limit, capturing stdout, stderr and the exit status.
+Run run(const std::string& program, const std::string& args) {
+    const TempDir dir;
+    const std::string command = "timeout 120 " + std::string(TAPEGRAD_BIN_DIR) + "/" + program + " " + args + " >" +
+                                (dir / "out").string() + " 2>" + (dir / "err").string();
+    const int status = std::system(command.c_str());
+    Run r;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    r.out = read_file(dir / "out");
+    r.err = read_file(dir / "err");
+    return r;
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+std::string data(const std::string& name) { return std::string(TAPEGRAD_DATA_DIR) + "/" + name; }
+
+// Writes text to a file in dir and returns its path.
+std::string write(const TempDir& dir, const std::string& name, const std::string& text) {
+    std::ofstream(dir / name) << text;
+    return (dir / name).string();
+}
+
+}  // namespace
+
+TEST_CASE("tensors_demo: the tutorial's part 0 numbers, the plot, and --json") {
+    const TempDir out;
+    const Run r = run("tensors_demo", "--out " + out.path().string());
+    CHECK(r.exit_code == 0);
+    CHECK(contains(r.out, "dot(a, b) = 32"));
+    CHECK(contains(r.out, "dz/dx = y⁵ = 16807"));
+    CHECK(contains(r.out, "dz/dy = 5xy⁴ = 36015"));
+    CHECK(contains(read_file(out / "sin_derivative.svg"), "tape: d/dx sin(x)"));
+    const Run j = run("tensors_demo", "--json");
+    REQUIRE(j.exit_code == 0);
+    const auto json = nlohmann::json::parse(j.out);
+    CHECK(json["dot"] == 32.0);
+    CHECK(json["dz_dx"] == 16807.0);
+    CHECK(json["dz_dy"] == 36015.0);
+    CHECK(json["max_sin_derivative_error"].get<double>() <= 1e-12);
+}
+
+TEST_CASE("inverse_demo: both tutorial matrices, X·M printed, plot and CSV written") {
+    const TempDir out;
+    const Run r = run("inverse_demo", "--out " + out.path().string());
+    CHECK(r.exit_code == 0);
+    CHECK(contains(r.out, "== M1 (4x4) =="));
+    CHECK(contains(r.out, "== M2 (4x4) =="));
+    CHECK(contains(r.out, "X·M =\n[[ 1.0000,"));
+    const std::string svg = read_file(out / "inverse_convergence.svg");
+    CHECK(contains(svg, "How fast does the gradient algorithm converge?"));
+    CHECK(contains(svg, "M2 (4x4)"));
+    const std::string csv = read_file(out / "inverse_losses.csv");
+    CHECK(csv.rfind("iteration,M1,M2\n1,", 0) == 0);
+    CHECK(std::count(csv.begin(), csv.end(), '\n') == 10001);
+}
+
+TEST_CASE("inverse_demo --json: the tutorial's M1 to a residual below 1e-6") {
+    const Run r = run("inverse_demo", "--json");
+    REQUIRE(r.exit_code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j["status"] == "max_iterations");
+    CHECK(j["iterations"] == 10000);
+    CHECK(j["residual"].get<double>() < 1e-6);
+    CHECK(j["max_error_vs_reference"].get<double>() < 1e-6);
+    CHECK(j["inverse"].size() == 4);
+    CHECK(j["variant"] == "right");
+    CHECK(j["optimizer"] == "momentum");
+    for (const char* key : {"final_loss", "wall_seconds"}) CHECK(j.contains(key));
+}
+
+TEST_CASE("svd_demo: the five tutorial matrices, their checks, one plot of five curves") {
+    const TempDir out;
+    const Run r = run("svd_demo", "--out " + out.path().string());
+    CHECK(r.exit_code == 0);
+    for (const char* m : {"M1 (5x4)", "M2 (4x4)", "M3 (7x4)", "M4 (4x3)", "M5 (4x3)"}) {
+        CHECK(contains(r.out, std::string("== ") + m + " =="));
+        CHECK(contains(read_file(out / "svd_convergence.svg"), m));
+    }
+    CHECK(contains(r.out, "U S Vᵀ - M ="));
+    CHECK(contains(r.out, "UᵀU ="));
+    CHECK(contains(r.out, "LAPACK (dgesdd)"));
+    CHECK(read_file(out / "svd_losses.csv").rfind("iteration,M1,M2,M3,M4,M5\n", 0) == 0);
+}
+
+TEST_CASE("svd_demo --matrix M1.csv --json matches LAPACK to 1e-6") {
+    const Run r = run("svd_demo", "--matrix " + data("svd_M1_5x4.csv") + " --json");
+    REQUIRE(r.exit_code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    for (const char* key : {"status", "iterations", "final_loss", "singular_values", "U", "V", "reference_singular_values",
+                            "max_singular_value_error", "reconstruction_error", "orthogonality_error_U",
+                            "orthogonality_error_V", "wall_seconds", "method", "optimizer"})
+        CHECK_MESSAGE(j.contains(key), key);
+    const auto s = j["singular_values"].get<std::vector<double>>();
+    const auto ref = j["reference_singular_values"].get<std::vector<double>>();
+    REQUIRE(s.size() == 4);
+    for (std::size_t i = 0; i < 4; ++i) CHECK(std::abs(s[i] - ref[i]) < 1e-6);
+    CHECK(j["max_singular_value_error"].get<double>() < 1e-6);
+    CHECK(j["U"].size() == 5);
+    CHECK(j["V"].size() == 4);
+}
+
+TEST_CASE("svd_demo: a random wide matrix from --rows/--cols, quietly") {
+    const TempDir out;
+    const Run r = run("svd_demo", "--rows 3 --cols 5 --seed 3 --quiet --out " + out.path().string());
+    CHECK(r.exit_code == 0);
+    CHECK(contains(r.out, "random (3x5):"));
+}
+
+TEST_CASE("bad input files: a message naming file and line, a non-zero exit") {
+    const TempDir dir;
+    const struct {
+        std::string name, text, message;
+    } cases[] = {
+        {"empty.csv", "", "empty.csv: no numbers found"},
+        {"comments.csv", "# nothing\n\n", "comments.csv: no numbers found"},
+        {"word.csv", "1,2\n3,abc\n", "word.csv:2: expected a number, got \"abc\""},
+        {"ragged.csv", "1,2,3\n4,5\n", "ragged.csv:2: row has 2 entries"},
+        {"nan.csv", "1,nan\n3,4\n", "nan.csv:1: entry 2 is not finite"},
+        {"inf.csv", "1,2\ninf,4\n", "inf.csv:2: entry 1 is not finite"},
+    };
+    for (const auto& c : cases)
+        for (const char* program : {"svd_demo", "inverse_demo"}) {
+            CAPTURE(c.name);
+            CAPTURE(program);
+            const Run r = run(program, "--matrix " + write(dir, c.name, c.text));
+            CHECK(r.exit_code == 1);
+            CHECK(contains(r.err, c.message));
+            CHECK(r.out.empty());
+        }
+    const Run missing = run("svd_demo", "--matrix " + (dir / "missing.csv").string());
+    CHECK(missing.exit_code == 1);
+    CHECK(contains(missing.err, "missing.csv: cannot open file"));
+}
+
+TEST_CASE("inverse_demo: non-square and singular matrices are rejected as such") {
+    const TempDir dir;
+    const Run tall = run("inverse_demo", "--matrix " + write(dir, "tall.csv", "1,2\n3,4\n5,6\n"));
+    CHECK(tall.exit_code == 1);
+    CHECK(contains(tall.err, "M (3x2) is not square"));
+    const Run singular = run("inverse_demo", "--matrix " + write(dir, "singular.csv", "1,2\n2,4\n"));
+    CHECK(singular.exit_code == 1);
+    CHECK(contains(singular.err, "M (2x2) is singular"));
+    CHECK_FALSE(contains(singular.out, "converged"));
+    const Run nearly = run("inverse_demo", "--matrix " + write(dir, "nearly.csv", "1,1\n1,1.0000000000000002\n"));
+    CHECK(nearly.exit_code == 1);
+    CHECK(contains(nearly.err, "singular"));
+}
+
+TEST_CASE("bad flags: unknown, negative or non-numeric values are named") {
+    const struct {
+        std::string program, args, message;
+    } cases[] = {
+        {"svd_demo", "--bogus", "--bogus"},
+        {"inverse_demo", "--iterations -5", "--iterations"},
+        {"svd_demo", "--lr abc", "--lr"},
+        {"svd_demo", "--lr -0.5", "--lr"},
+        {"inverse_demo", "--rows -3", "--rows"},
+        {"svd_demo", "--rows 0", "--rows"},
+        {"svd_demo", "--momentum 1.5", "--momentum"},
+        {"svd_demo", "--tolerance -1", "--tolerance"},
+        {"svd_demo", "--optimizer rmsprop", "--optimizer"},
+        {"inverse_demo", "--variant middle", "--variant"},
+        {"svd_demo", "--method magic", "magic"},
+        {"svd_demo", "--matrix a.csv --rows 3", "--matrix"},
+        {"tensors_demo", "--rows 3", "--rows"},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.program + " " + c.args);
+        const Run r = run(c.program, c.args);
+        CHECK(r.exit_code != 0);
+        CHECK(r.exit_code != 124);  // not a hang stopped by the time limit
+        CHECK(contains(r.err, c.message));
+    }
+}
+
+TEST_CASE("a diverging descent is reported, with exit status 3") {
+    const TempDir out;
+    // --seed 7's random 3x5 is one of the matrices the tutorial's lr 0.9 cannot handle.
+    const Run r = run("svd_demo", "--rows 3 --cols 5 --seed 7 --quiet --out " + out.path().string());
+    CHECK(r.exit_code == 3);
+    CHECK(contains(r.err, "DIVERGED"));
+    CHECK(contains(r.out, "diverged"));
+}

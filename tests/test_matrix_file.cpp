@@ -1,0 +1,161 @@
+// Matrix files: the tutorial's matrices read to the bit, the formats people actually write, an exact message
+// for every mistake, and writing that reads back unchanged.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <fstream>
+#include <string>
+
+#include "autodiff/matrix.hpp"
+#include "helpers.hpp"
+#include "linalg/matrix_file.hpp"
+
+using namespace tapegrad;
+using testing::error_message;
+using testing::TempDir;
+
+namespace {
+
+// TAPEGRAD_DATA_DIR is demos/data in the source tree, passed in by tests/CMakeLists.txt.
+std::filesystem::path data_file(const std::string& name) { return std::filesystem::path(TAPEGRAD_DATA_DIR) / name; }
+
+std::string read_text(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void write_text(const std::filesystem::path& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
+
+// The message parse_matrix throws for text, named "data.csv".
+std::string parse_error(const std::string& text) {
+    return error_message([&] { parse_matrix(text, "data.csv"); });
+}
+
+}  // namespace
+
+TEST_CASE("matrix file: the tutorial's SVD matrix M1 is read to the bit") {
+    const Matrix m = read_matrix_file(data_file("svd_M1_5x4.csv"));
+    CHECK(m.shape() == Shape{5, 4});
+    CHECK(m(0, 0) == 0.7196354866027832);
+    CHECK(m(0, 1) == 0.6294925808906555);
+    CHECK(m(2, 0) == 0.008270680904388428);
+    CHECK(m(4, 3) == 0.42343664169311523);
+    // The values are float32 numbers (torch.rand), so each converts to float and back unchanged.
+    for (std::size_t k = 0; k < m.size(); ++k) CHECK(static_cast<double>(static_cast<float>(m.data()[k])) == m.data()[k]);
+}
+
+TEST_CASE("matrix file: every tutorial matrix has its shape, and the files agree with each other") {
+    const Matrix inverse_m1 = read_matrix_file(data_file("inverse_M1_4x4.csv"));
+    const Matrix inverse_m2 = read_matrix_file(data_file("inverse_M2_diag.csv"));
+    const Matrix svd_m1 = read_matrix_file(data_file("svd_M1_5x4.csv"));
+    const Matrix svd_m2 = read_matrix_file(data_file("svd_M2_4x4.csv"));
+    const Matrix svd_m3 = read_matrix_file(data_file("svd_M3_7x4.csv"));
+    const Matrix svd_m4 = read_matrix_file(data_file("svd_M4_4x3.csv"));
+    const Matrix svd_m5 = read_matrix_file(data_file("svd_M5_4x3.csv"));
+    CHECK(inverse_m2 == Matrix{{1, 0, 0, 0}, {0, 2, 0, 0}, {0, 0, 3, 0}, {0, 0, 0, 4}});
+    CHECK(svd_m2.shape() == Shape{4, 4});
+    CHECK(svd_m3.shape() == Shape{7, 4});
+    // Seed 314 draws the same first 16 numbers whether torch.rand is asked for 4x4 or 5x4.
+    CHECK(inverse_m1 == Matrix(ConstMatrixRef(svd_m1.data(), 4, 4)));
+    // M4 is rand(3,4).T and M5 is rand(4,3), both from seed 317: M4ᵀ holds M5's numbers in M5's order.
+    CHECK(svd_m4.shape() == Shape{4, 3});
+    CHECK(svd_m5.shape() == Shape{4, 3});
+    CHECK(Matrix(ConstMatrixRef(svd_m4.transpose().data(), 4, 3)) == svd_m5);
+}
+
+TEST_CASE("matrix file: commas, spaces, tabs, comments, blank lines and Windows line endings") {
+    const Matrix expected{{1, 2, 3}, {-4, 0.5, 6e-3}};
+    CHECK(parse_matrix("1,2,3\n-4,0.5,6e-3\n", "t") == expected);
+    CHECK(parse_matrix("1 2 3\n-4 0.5 6e-3", "t") == expected);  // no final newline
+    CHECK(parse_matrix("1, 2, 3\n-4 ,0.5 , 6E-3\n", "t") == expected);
+    CHECK(parse_matrix("\t1\t2  3 \n  -4\t, 0.5,6e-3\t\n", "t") == expected);
+    CHECK(parse_matrix("# a comment\n\n1,2,3  # the first row\n   \n# another\n-4,0.5,6e-3\n\n", "t") == expected);
+    CHECK(parse_matrix("1,2,3\r\n-4,0.5,6e-3\r\n", "t") == expected);
+    CHECK(parse_matrix("\xEF\xBB\xBF" "1,2,3\n-4,0.5,6e-3\n", "t") == expected);  // a UTF-8 byte-order mark
+    CHECK(parse_matrix("+1,+2,3.\n-4,.5,+0.006\n", "t") == expected);
+    CHECK(parse_matrix("42", "t") == Matrix{{42}});
+    CHECK(parse_matrix("1e-310", "t")(0, 0) == 1e-310);  // subnormal numbers are finite, so they are fine
+}
+
+TEST_CASE("matrix file: a number that is not one names the line and the text") {
+    CHECK(parse_error("1,2\n3,abc\n") == "data.csv:2: expected a number, got \"abc\"");
+    CHECK(parse_error("# header\n1,2\n\n3,4x\n") == "data.csv:4: expected a number, got \"4x\"");
+    CHECK(parse_error("1;2\n") == "data.csv:1: expected a number, got \"1;2\"");
+    CHECK(parse_error("0x10\n") == "data.csv:1: expected a number, got \"0x10\"");
+    CHECK(parse_error("+-1\n") == "data.csv:1: expected a number, got \"+-1\"");
+    CHECK(parse_error("+\n") == "data.csv:1: expected a number, got \"+\"");
+    CHECK(parse_error("1,\"2\"\n") == "data.csv:1: expected a number, got \"\"2\"\"");
+}
+
+TEST_CASE("matrix file: NaN, Inf and numbers out of a double's range are rejected") {
+    CHECK(parse_error("1,2,3\n4,5,inf\n") == "data.csv:2: entry 3 is not finite (\"inf\")");
+    CHECK(parse_error("nan\n") == "data.csv:1: entry 1 is not finite (\"nan\")");
+    CHECK(parse_error("1 -Infinity\n") == "data.csv:1: entry 2 is not finite (\"-Infinity\")");
+    CHECK(parse_error("1, +inf\n") == "data.csv:1: entry 2 is not finite (\"+inf\")");
+    CHECK(parse_error("1,2,1e999\n") == "data.csv:1: entry 3 is out of range for a double (\"1e999\")");
+    CHECK(parse_error("-1e999\n") == "data.csv:1: entry 1 is out of range for a double (\"-1e999\")");
+    CHECK(parse_error("1e-999\n") == "data.csv:1: entry 1 is out of range for a double (\"1e-999\")");
+}
+
+TEST_CASE("matrix file: stray commas are errors, not silent zeros") {
+    CHECK(parse_error("1,2,\n3,4,\n") ==
+          "data.csv:1: a comma after the last entry (entries are separated by commas, not ended by them)");
+    CHECK(parse_error("1,2\n3, 4 , # note\n") ==
+          "data.csv:2: a comma after the last entry (entries are separated by commas, not ended by them)");
+    CHECK(parse_error("1,2\n,3,4\n") == "data.csv:2: a comma before the first entry (column 1)");
+    CHECK(parse_error("1,,2\n") == "data.csv:1: two commas with no entry between them (column 3)");
+    CHECK(parse_error("1, ,2\n") == "data.csv:1: two commas with no entry between them (column 4)");
+}
+
+TEST_CASE("matrix file: ragged rows and files without numbers") {
+    CHECK(parse_error("1,2,3,4\n5,6,7,8\n\n9,10,11\n") == "data.csv:4: row has 3 entries, the first row (line 1) has 4");
+    CHECK(parse_error("# M\n1 2\n3 4 5\n") == "data.csv:3: row has 3 entries, the first row (line 2) has 2");
+    const std::string empty = "data.csv: no numbers found (the file is empty or all comments)";
+    CHECK(parse_error("") == empty);
+    CHECK(parse_error("\n\r\n  \n") == empty);
+    CHECK(parse_error("# just a comment\n# and another\n") == empty);
+}
+
+TEST_CASE("matrix file: files that cannot be read name themselves") {
+    const TempDir dir;
+    const std::filesystem::path missing = dir / "missing.csv";
+    CHECK(error_message([&] { read_matrix_file(missing); }) == missing.string() + ": cannot open file (no such file)");
+    CHECK(error_message([&] { read_matrix_file(dir.path()); }) == dir.path().string() + ": cannot open file (it is a directory)");
+    CHECK_THROWS_AS(read_matrix_file(dir.path()), std::runtime_error);
+
+    // Errors in a file are reported under the path it was opened by.
+    const std::filesystem::path bad = dir / "bad.csv";
+    write_text(bad, "1,2\n3,x\n");
+    CHECK(error_message([&] { read_matrix_file(bad); }) == bad.string() + ":2: expected a number, got \"x\"");
+}
+
+TEST_CASE("matrix file: writing reads back exactly, in the tutorial's own format") {
+    const TempDir dir;
+    const Matrix m{{0.1, 1.0 / 3.0, -2.5e300}, {5e-324, -0.0, 123456789.0}};
+    write_matrix_file(m, dir / "m.csv");
+    CHECK(read_text(dir / "m.csv") == "0.1,0.3333333333333333,-2.5e+300\n5e-324,-0,123456789\n");
+    const Matrix back = read_matrix_file(dir / "m.csv");
+    CHECK(back == m);
+    CHECK(std::signbit(back(1, 1)));  // == cannot tell -0 from 0
+
+    // Writing the tutorial's M1 gives back the file's data lines, number for number.
+    const Matrix tutorial = read_matrix_file(data_file("svd_M1_5x4.csv"));
+    write_matrix_file(tutorial, dir / "M1.csv");
+    std::string original = read_text(data_file("svd_M1_5x4.csv"));
+    original.erase(0, original.find('\n') + 1);  // the comment line
+    CHECK(read_text(dir / "M1.csv") == original);
+}
+
+TEST_CASE("matrix file: writing refuses what it could not read back, and names a path it cannot write") {
+    const TempDir dir;
+    const std::filesystem::path path = dir / "m.csv";
+    CHECK(error_message([&] { write_matrix_file(Matrix(), path); }) ==
+          "write_matrix_file: cannot write a 0x0 matrix to " + path.string() + " (the format has no way to say empty)");
+    CHECK_THROWS_AS(write_matrix_file(Matrix(3, 0), path), std::invalid_argument);
+    CHECK(error_message([&] { write_matrix_file(Matrix{{1, 2}, {3, std::nan("")}}, path); }) ==
+          "write_matrix_file: entry (1, 1) is not finite, and " + path.string() + " could not be read back");
+    CHECK_FALSE(std::filesystem::exists(path));
+
+    const std::filesystem::path nowhere = dir / "no-such-dir" / "m.csv";
+    CHECK(error_message([&] { write_matrix_file(Matrix{{1}}, nowhere); }) == nowhere.string() + ": cannot open file for writing");
+}
