@@ -13,13 +13,12 @@ void require_shape(const char* function, const char* name, Shape got, Shape want
     if (got != wanted) throw shape_error(function, std::string(name) + " is", got, "but should be", wanted);
 }
 
-// Each function below has two paths. Tiny problems compute every entry of every product as one dot product
-// held in a register, fused with the elementwise work that reads it; gemm's loops instead add into a row of C
-// in memory, and with rows of 4 or 5 numbers each add waits on the previous store. Measured on the 5x4 SVD
-// loss and gradient: 226 ns by dot products, 435 ns through gemm. From about 12x12 up, gemm's vectorised loops
-// win (16x16: 5.4 µs against 6.5 µs), and above blas_threshold gemm and gram hand the work to BLAS.
-constexpr std::size_t dot_threshold = 12 * 12 * 12;
-bool tiny(std::size_t m, std::size_t n, std::size_t k) { return m * n * k < dot_threshold; }
+// Each function below has two paths. Small problems (m·n·k under gemm's blas_threshold) compute every entry
+// of every product as one dot product held in a register, fused with the elementwise work that reads it;
+// gemm's loops instead add into a row of C in memory, and with rows of 4 or 5 numbers each add waits on the
+// previous store (the 5x4 SVD loss and gradient: 226 ns by dot products, 419 ns through gemm's loops). Large
+// problems call gemm and gram, which hand the work to BLAS; the two paths draw level at about 8x8.
+bool tiny(std::size_t m, std::size_t n, std::size_t k) { return m * n * k < blas_threshold; }
 
 // A row or a column of a matrix: where it starts and the distance between its entries.
 struct Strided {

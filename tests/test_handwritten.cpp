@@ -26,8 +26,8 @@ double relative_difference(const Matrix& got, const Matrix& reference) {
 
 double relative_difference(double got, double reference) { return std::abs(got - reference) / std::abs(reference); }
 
-// Tall, square, wide and 1x1 (the dot-product path), 16x12 (gemm's loops) and 40x30 (BLAS: 40·30·30 is above
-// blas_threshold).
+// Tall, square, wide and 1x1, which take the dot-product path, and 16x12 and 40x30, which are well above
+// blas_threshold and take the BLAS path.
 const Shape shapes[] = {{5, 4}, {4, 4}, {3, 5}, {7, 4}, {1, 1}, {16, 12}, {40, 30}};
 
 }  // namespace
@@ -62,7 +62,7 @@ TEST_CASE("handwritten: the SVD loss and its gradients equal the tape's") {
 TEST_CASE("handwritten: the inverse loss and its gradient equal the tape's, for all three variants") {
     std::uint64_t seed = 200;
     for (const InverseVariant variant : {InverseVariant::right, InverseVariant::left, InverseVariant::both})
-        for (const std::size_t n : {1, 4, 5, 16, 40}) {  // the three paths, as above
+        for (const std::size_t n : {1, 4, 5, 16, 40}) {  // both paths, as above
             CAPTURE(static_cast<int>(variant));
             CAPTURE(n);
             const Matrix M = uniform(n, n, ++seed), I = Matrix::identity(n);
