@@ -3,7 +3,8 @@
 // what the tape costs over the floor.
 //
 // Names: svd_step_{autodiff,handwritten}/m/n and inverse_step_{autodiff,handwritten}/n/n. Counters:
-// allocs_per_iter (heap allocations per step, after one warm-up step) and flops (a rate; formulas below).
+// allocs_per_iter (heap allocations per timed step, after two warm-up steps) and flops (a rate: the flops of
+// one step, formulas below, times iterations over time).
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -23,9 +24,9 @@ namespace tapegrad::bench {
 namespace {
 
 // The tutorial's momentum, as torch.optim.SGD (bitwise the tutorial's p -= lr·grad; grad *= momentum, see
-// tests/test_optim.cpp). The lr is small enough that the descent stays finite at every size for as many steps
-// as the benchmark runs: the largest curvature, in d at 512x512, is about 85, and heavy-ball momentum is
-// stable while lr·curvature < 2(1 + momentum).
+// tests/test_optim.cpp). One lr serves every size: with 1e-3 both losses fall steadily and stay finite from
+// 4x4 to 512x512 (checked over 20000 steps up to 64x64, 1500 at 256x256 and 400 at 512x512, more than the
+// benchmark runs), so no step needs resetting outside the timed loop.
 constexpr SgdOptions step_options{.lr = 1e-3, .momentum = 0.9};
 
 // Flops of one SVD step at m×n, k = min(m, n), counted on the hand-derived algorithm (the tape does the same
