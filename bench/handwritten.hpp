@@ -6,7 +6,7 @@
 // Both functions return the loss and *write* the gradients, overwriting whatever the outputs held (the tape
 // adds into .grad instead): a floor should not pay for zeroing, and a caller that wants accumulation can add.
 // Every intermediate lives in a workspace allocated once for the problem's shape, so a call never touches the
-// heap. Small products run plain loops, large ones BLAS, through tapegrad::gemm and tapegrad::gram.
+// heap. Small problems run fused dot-product loops, large ones BLAS through tapegrad::gemm and tapegrad::gram.
 #include <cstddef>
 
 #include "autodiff/matrix.hpp"
@@ -23,7 +23,7 @@ struct SvdWorkspace {
     Matrix R;   // m×n: the residual U·diag(s)·Vᵀ − M
     Matrix EU;  // k×k: UᵀU − I
     Matrix EV;  // k×k: VᵀV − I
-    Matrix RV;  // m×k: R·V
+    Matrix RV;  // m×k: R·V (the BLAS path; the dot-product path never stores it)
 };
 
 // L = mse(U·diag(d²)·Vᵀ, M) + mse(UᵀU, I)/100 + mse(VᵀV, I)/100, the same number as svd_penalty_loss, with
