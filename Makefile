@@ -22,5 +22,10 @@ test: build
 demo: build
 	@$(BIN)/readme_example
 
+# The step, LAPACK and gemm-crossover benchmarks (bench/); pass more flags with BENCH_FLAGS=.
+BENCH_FLAGS ?=
+bench: build
+	@$(BIN)/tapegrad_bench --benchmark_min_time=0.2 $(BENCH_FLAGS)
+
 clean:
 	rm -rf build build-*

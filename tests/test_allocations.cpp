@@ -7,6 +7,7 @@
 #include <new>
 
 #include "autodiff/autodiff.hpp"
+#include "bench/handwritten.hpp"
 #include "linalg/losses.hpp"
 
 namespace {
@@ -62,4 +63,22 @@ TEST_CASE("allocations: 100 iterations of the tutorial's SVD loss, record and ba
 TEST_CASE("allocations: with the optimiser step and at a BLAS-sized 64x64, still nothing") {
     CHECK(allocations_per_run(5, 4, 100, true) == 0);
     CHECK(allocations_per_run(64, 64, 10, true) == 0);
+}
+
+TEST_CASE("allocations: the hand-derived gradients allocate nothing per call, small and BLAS-sized") {
+    for (const std::size_t n : {std::size_t{4}, std::size_t{64}}) {
+        CAPTURE(n);  // before the count starts: doctest's first CAPTURE allocates
+        const Matrix M = Matrix::random(n + 1, n, 314), U = Matrix::random(n + 1, n, 1), d = Matrix::random(1, n, 2),
+                     V = Matrix::random(n, n, 3), X = Matrix::random(n, n, 4), square = Matrix::random(n, n, 5);
+        SvdWorkspace svd_ws(n + 1, n);
+        InverseWorkspace inverse_ws(n);
+        Matrix dU(n + 1, n), dd(1, n), dV(n, n), dX(n, n);
+        const long before = allocations.load();
+        for (int i = 0; i < 10; ++i) {
+            svd_penalty_loss_and_gradient(U, d, V, M, svd_ws, dU, dd, dV);
+            for (const InverseVariant v : {InverseVariant::right, InverseVariant::left, InverseVariant::both})
+                inverse_loss_and_gradient(X, square, v, inverse_ws, dX);
+        }
+        CHECK(allocations.load() - before == 0);
+    }
 }

@@ -1,0 +1,73 @@
+// LAPACK's direct answers to the two problems the descents solve, on the same matrices: the thin SVD
+// (dgesdd) and the inverse (dgetrf, then dgetri). One call of each against one descent step gives the scale of
+// "how many steps is a direct solve worth". Called through LAPACKE in row-major order, as a user would: LAPACKE
+// then transposes to column-major and allocates its workspace inside the call, and that is timed too.
+//
+// Names: svd_lapack/m/n, inverse_lapack/n/n.
+#include <benchmark/benchmark.h>
+#include <lapacke.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "autodiff/autodiff.hpp"
+#include "bench/benchmarks.hpp"
+
+namespace tapegrad::bench {
+
+namespace {
+
+std::size_t arg(const benchmark::State& state, int i) { return static_cast<std::size_t>(state.range(i)); }
+
+lapack_int to_lapack(std::size_t n) { return static_cast<lapack_int>(n); }
+
+void svd_lapack(benchmark::State& state) {
+    const std::size_t m = arg(state, 0), n = arg(state, 1), k = std::min(m, n);
+    const Matrix M = Matrix::random(m, n, 314);
+    Matrix A(m, n), s(1, k), U(m, k), Vt(k, n);
+    // dgesdd overwrites its input, so every call starts from a fresh copy of M (an O(mn) copy, timed).
+    const auto solve = [&] {
+        std::copy(M.data(), M.data() + M.size(), A.data());
+        return LAPACKE_dgesdd(LAPACK_ROW_MAJOR, 'S', to_lapack(m), to_lapack(n), A.data(), to_lapack(n), s.data(),
+                              U.data(), to_lapack(k), Vt.data(), to_lapack(n));
+    };
+    // Once, untimed: the factors must rebuild M, or the timing would measure a failure.
+    if (solve() != 0 || max_abs_diff(matmul(matmul(U, Matrix::diagonal(s)), Vt), M) > 1e-10)
+        return state.SkipWithError("dgesdd failed: U·diag(s)·Vᵀ is not M");
+    for (auto _ : state) benchmark::DoNotOptimize(solve());
+}
+
+void inverse_lapack(benchmark::State& state) {
+    const std::size_t n = arg(state, 0);
+    const Matrix M = Matrix::random(n, n, 314);
+    Matrix A(n, n);
+    std::vector<lapack_int> pivots(n);
+    const auto solve = [&] {
+        std::copy(M.data(), M.data() + M.size(), A.data());
+        const lapack_int info = LAPACKE_dgetrf(LAPACK_ROW_MAJOR, to_lapack(n), to_lapack(n), A.data(), to_lapack(n),
+                                               pivots.data());
+        return info != 0 ? info : LAPACKE_dgetri(LAPACK_ROW_MAJOR, to_lapack(n), A.data(), to_lapack(n), pivots.data());
+    };
+    // Once, untimed: a loose check (random M's condition number grows with n) that this is M's inverse.
+    if (solve() != 0 || max_abs_diff(matmul(A, M), Matrix::identity(n)) > 1e-8)
+        return state.SkipWithError("dgetrf/dgetri failed: A·M is not I");
+    for (auto _ : state) benchmark::DoNotOptimize(solve());
+    // LU (2n³/3) and the inverse from it (4n³/3): LAPACK's usual count.
+    const double N = static_cast<double>(n);
+    state.counters["flops"] = benchmark::Counter(2 * N * N * N, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+}  // namespace
+
+void register_lapack_benchmarks() {
+    benchmark::RegisterBenchmark("svd_lapack", svd_lapack)
+        ->Args({5, 4})->Args({16, 16})->Args({64, 64})->Args({256, 256})->Args({512, 512})
+        ->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark("inverse_lapack", inverse_lapack)
+        ->Args({4, 4})->Args({16, 16})->Args({64, 64})->Args({256, 256})->Args({512, 512})
+        ->Unit(benchmark::kMicrosecond);
+}
+
+}  // namespace tapegrad::bench

@@ -1,0 +1,9 @@
+#pragma once
+// Each benchmark file registers its family with Google Benchmark; main() calls these before running them.
+namespace tapegrad::bench {
+
+void register_step_benchmarks();    // bench_steps.cpp: one descent step, tape vs hand-derived gradient
+void register_lapack_benchmarks();  // bench_lapack.cpp: LAPACK's direct SVD and inverse, for scale
+void register_gemm_benchmarks();    // bench_gemm.cpp: our loops vs OpenBLAS, to place blas_threshold
+
+}  // namespace tapegrad::bench
