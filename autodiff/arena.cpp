@@ -35,6 +35,12 @@ void Arena::reset() {
     used_ = 0;
 }
 
+void Arena::zero() {
+    for (std::size_t b = 0; b < current_ && b < blocks_.size(); ++b)  // earlier blocks of this pass: all of each
+        std::fill(blocks_[b].data.get(), blocks_[b].data.get() + blocks_[b].size, 0.0);
+    if (current_ < blocks_.size()) std::fill(blocks_[current_].data.get(), blocks_[current_].data.get() + used_, 0.0);
+}
+
 std::size_t Arena::capacity() const {
     std::size_t total = 0;
     for (const Block& b : blocks_) total += b.size;

@@ -24,6 +24,8 @@ public:
     }
     // Forget every allocation; keep (and if needed merge) the blocks for the next pass.
     void reset();
+    // Set everything allocated since the last reset() to 0.
+    void zero();
     // Doubles held in blocks, used or not.
     std::size_t capacity() const;
 

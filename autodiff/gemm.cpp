@@ -26,40 +26,32 @@ static void scale_into(MatrixRef c, double beta) {
 void gemm_loops(ConstMatrixRef a, Trans ta, ConstMatrixRef b, Trans tb, MatrixRef c, double alpha, double beta) {
     check_gemm(a, ta, b, tb, c);
     const std::size_t m = c.rows, n = c.cols, k = ta == Trans::No ? a.cols : a.rows;
-    scale_into(c, beta);
-    // Raw pointers marked __restrict: C never overlaps A or B, so the compiler vectorises the inner loops
-    // without first checking for overlap (which costs more than the work at these sizes).
-    const double* __restrict A = a.data;
-    const double* __restrict B = b.data;
-    double* __restrict C = c.data;
-    const std::size_t lda = a.cols, ldb = b.cols;
-    // Loop orders keep the innermost loop on contiguous memory.
-    if (ta == Trans::No && tb == Trans::No) {  // C(i,j) += A(i,p)·B(p,j): i, p, j
-        for (std::size_t i = 0; i < m; ++i)
+    // op(A)(i,p) = A[i·a_row + p·a_col], op(B)(p,j) = B[p·b_row + j·b_col]: one loop nest for all four cases.
+    const std::size_t a_row = ta == Trans::No ? a.cols : 1, a_col = ta == Trans::No ? 1 : a.cols;
+    const std::size_t b_row = tb == Trans::No ? b.cols : 1, b_col = tb == Trans::No ? 1 : b.cols;
+    const auto store = [&](std::size_t i, std::size_t j, double sum) {
+        double& out = c.data[i * n + j];
+        out = beta == 0.0 ? alpha * sum : alpha * sum + beta * out;  // beta = 0 overwrites, even a NaN
+    };
+    // Four entries of a row of C at a time, summed in registers: below the BLAS threshold every product is
+    // tiny, and keeping the sums out of memory matters more than anything else.
+    for (std::size_t i = 0; i < m; ++i) {
+        const double* a_i = a.data + i * a_row;
+        std::size_t j = 0;
+        for (; j + 4 <= n; j += 4) {
+            double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
             for (std::size_t p = 0; p < k; ++p) {
-                const double aip = alpha * A[i * lda + p];
-                for (std::size_t j = 0; j < n; ++j) C[i * n + j] += aip * B[p * ldb + j];
+                const double x = a_i[p * a_col];
+                const double* b_p = b.data + p * b_row + j * b_col;
+                s0 += x * b_p[0], s1 += x * b_p[b_col], s2 += x * b_p[2 * b_col], s3 += x * b_p[3 * b_col];
             }
-    } else if (ta == Trans::Yes && tb == Trans::No) {  // C(i,j) += A(p,i)·B(p,j): p, i, j
-        for (std::size_t p = 0; p < k; ++p)
-            for (std::size_t i = 0; i < m; ++i) {
-                const double api = alpha * A[p * lda + i];
-                for (std::size_t j = 0; j < n; ++j) C[i * n + j] += api * B[p * ldb + j];
-            }
-    } else if (ta == Trans::No && tb == Trans::Yes) {  // C(i,j) += A(i,p)·B(j,p): a dot product of two rows
-        for (std::size_t i = 0; i < m; ++i)
-            for (std::size_t j = 0; j < n; ++j) {
-                double sum = 0.0;
-                for (std::size_t p = 0; p < k; ++p) sum += A[i * lda + p] * B[j * ldb + p];
-                C[i * n + j] += alpha * sum;
-            }
-    } else {  // C(i,j) += A(p,i)·B(j,p): rare, kept simple
-        for (std::size_t i = 0; i < m; ++i)
-            for (std::size_t j = 0; j < n; ++j) {
-                double sum = 0.0;
-                for (std::size_t p = 0; p < k; ++p) sum += A[p * lda + i] * B[j * ldb + p];
-                C[i * n + j] += alpha * sum;
-            }
+            store(i, j, s0), store(i, j + 1, s1), store(i, j + 2, s2), store(i, j + 3, s3);
+        }
+        for (; j < n; ++j) {
+            double sum = 0.0;
+            for (std::size_t p = 0; p < k; ++p) sum += a_i[p * a_col] * b.data[p * b_row + j * b_col];
+            store(i, j, sum);
+        }
     }
 }
 

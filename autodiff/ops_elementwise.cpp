@@ -23,6 +23,11 @@ void for_each_broadcast(Shape out, Shape a, Shape b, F f) {
         for (std::size_t k = 0; k < out.size(); ++k) f(k, k, k);
         return;
     }
+    if (a == out && b.rows == 1 && b.cols == out.cols) {  // b a row, stretched down (U * s)
+        for (std::size_t i = 0; i < out.rows; ++i)
+            for (std::size_t j = 0; j < out.cols; ++j) f(i * out.cols + j, i * out.cols + j, j);
+        return;
+    }
     for (std::size_t i = 0; i < out.rows; ++i)
         for (std::size_t j = 0; j < out.cols; ++j)
             f(i * out.cols + j, (a.rows == 1 ? 0 : i) * a.cols + (a.cols == 1 ? 0 : j),

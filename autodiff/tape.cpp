@@ -29,14 +29,13 @@ void Tape::throw_stale(const Var& v) const {
 }
 
 Var Tape::leaf(ConstMatrixRef value, Parameter* parameter) {
-    Node n;
-    n.value = arena_.allocate(value.shape());
+    Node& n = nodes_.emplace_back();
+    n.value = values_.allocate(value.shape());
     std::copy(value.data, value.data + value.size(), n.value.data);
     if (parameter != nullptr && grad_enabled_) {
-        n.grad = arena_.allocate(value.shape());
+        n.grad = adjoints_.allocate(value.shape());
         n.parameter = parameter;
     }
-    nodes_.push_back(n);
     return Var(this, static_cast<std::uint32_t>(nodes_.size() - 1), generation_);
 }
 
@@ -49,24 +48,25 @@ Var Tape::param(Parameter& p) {
 Var Tape::constant(ConstMatrixRef m) { return leaf(m, nullptr); }
 
 Tape::Recorded Tape::record(Shape shape, BackwardRule rule, const Var& a, const Var& b, double scalar) {
-    const Node& na = node(a);  // both checks throw on a stale or foreign Var
-    const bool b_wants_grad = !b.empty() && static_cast<bool>(node(b).grad);
-    Node n;
-    n.value = arena_.allocate(shape);
-    if (grad_enabled_ && (na.grad || b_wants_grad)) {
-        n.grad = arena_.allocate(shape);
+    const bool a_has_grad = static_cast<bool>(node(a).grad);  // each node() throws on a stale or foreign Var
+    const bool b_has_grad = !b.empty() && node(b).grad;
+    const bool wants_grad = grad_enabled_ && (a_has_grad || b_has_grad);
+    Node& n = nodes_.emplace_back();  // built in place: no copy of the node
+    n.value = values_.allocate(shape);
+    if (wants_grad) {
+        n.grad = adjoints_.allocate(shape);
         n.backward = rule;
     }
     n.a = a.index_;
     n.b = b.empty() ? no_input : b.index_;
     n.scalar = scalar;
-    nodes_.push_back(n);
-    return {Var(this, static_cast<std::uint32_t>(nodes_.size() - 1), generation_), nodes_.back()};
+    return {Var(this, static_cast<std::uint32_t>(nodes_.size() - 1), generation_), n};
 }
 
 void Tape::clear() {
     nodes_.clear();  // keeps its capacity
-    arena_.reset();
+    values_.reset();
+    adjoints_.reset();
     ++generation_;
 }
 
@@ -91,9 +91,8 @@ void backward(const Var& y, ConstMatrixRef seed) {
 
     std::vector<Node>& nodes = tape.nodes_;
     const std::size_t last = y.index();
-    // Adjoints start at zero; the output's is the seed.
-    for (std::size_t i = 0; i <= last; ++i)
-        if (nodes[i].grad) std::fill(nodes[i].grad.data, nodes[i].grad.data + nodes[i].grad.size(), 0.0);
+    // Adjoints start at zero (they share an arena, so that is one pass); the output's is the seed.
+    tape.adjoints_.zero();
     std::copy(seed.data, seed.data + seed.size(), out.grad.data);
 
     // Reverse order of recording: every node's adjoint is complete before its rule reads it.

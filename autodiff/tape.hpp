@@ -87,7 +87,7 @@ public:
     void clear();
     std::size_t size() const { return nodes_.size(); }
     bool grad_enabled() const { return grad_enabled_; }
-    std::size_t arena_capacity() const { return arena_.capacity(); }
+    std::size_t arena_capacity() const { return values_.capacity() + adjoints_.capacity(); }
 
     // --- for ops and their rules ---
     struct Recorded {
@@ -98,7 +98,7 @@ public:
     // enabled and an input has one.
     Recorded record(Shape shape, BackwardRule rule, const Var& a, const Var& b = {}, double scalar = 0.0);
     // Arena memory for a rule's or an op's temporary; lives until clear().
-    MatrixRef scratch(Shape shape) { return arena_.allocate(shape); }
+    MatrixRef scratch(Shape shape) { return values_.allocate(shape); }
     ConstMatrixRef value(std::uint32_t i) const { return nodes_[i].value; }
     MatrixRef grad(std::uint32_t i) const { return i == no_input ? MatrixRef{} : nodes_[i].grad; }
     // The node behind v; throws std::logic_error if v belongs to another tape or to a cleared recording.
@@ -115,7 +115,8 @@ private:
     [[noreturn]] void throw_stale(const Var& v) const;
 
     std::vector<Node> nodes_;
-    Arena arena_;
+    Arena values_;    // every node's value, and scratch
+    Arena adjoints_;  // every node's adjoint: kept apart so backward() zeroes them all in one pass
     std::uint32_t generation_ = 0;
     bool grad_enabled_ = true;
 };
