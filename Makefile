@@ -20,7 +20,10 @@ test: build
 	@ctest --preset $(PRESET) -j $(JOBS)
 
 demo: build
-	@$(BIN)/readme_example
+	@$(BIN)/tensors_demo --out $(OUT)
+	@$(BIN)/inverse_demo --out $(OUT)
+	@$(BIN)/svd_demo --out $(OUT)
+	@echo "The plots (open them in a browser) and the loss CSVs are in $(OUT)/:" && ls $(OUT)
 
 # The step, LAPACK and gemm-crossover benchmarks (bench/); pass more flags with BENCH_FLAGS=.
 BENCH_FLAGS ?=

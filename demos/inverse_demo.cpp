@@ -47,7 +47,7 @@ nlohmann::ordered_json to_json(const InverseResult& r, const InverseComparison& 
 
 void print_walkthrough(const demo::NamedMatrix& c, const InverseResult& r, const Matrix& reference, const InverseComparison& cmp) {
     std::cout << "== " << c.label() << " ==\nM =\n" << c.M << "\n\n";
-    std::cout << "descent: " << r.report.message << " in " << r.report.wall_seconds * 1e3 << " ms\n\n";
+    std::printf("descent: %s in %.2f ms\n\n", r.report.message.c_str(), r.report.wall_seconds * 1e3);
     std::cout << "X (descent) =\n" << r.inverse << "\n";
     std::cout << "LAPACK's inverse (dgetrf + dgetri) =\n" << reference << "\n";
     std::cout << "X·M =\n" << matmul(r.inverse, c.M) << "\n\n";  // the tutorial's check: the identity

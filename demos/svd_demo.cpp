@@ -15,14 +15,14 @@ namespace {
 
 void print_walkthrough(const demo::NamedMatrix& c, const SvdResult& r, const ReferenceSvd& ref, const SvdComparison& cmp) {
     std::cout << "== " << c.label() << " ==\nM =\n" << c.M << "\n\n";
-    std::cout << "descent: " << r.report.message << " in " << r.report.wall_seconds * 1e3 << " ms\n\n";
+    std::printf("descent: %s in %.2f ms\n\n", r.report.message.c_str(), r.report.wall_seconds * 1e3);
     // The tutorial's three checks: the factors rebuild M, and U and V have orthonormal columns.
     std::cout << "U S Vᵀ - M =\n" << reconstruct(r.U, r.singular_values, r.V) - c.M << "\n";
     std::cout << "UᵀU =\n" << matmul(r.U.transpose(), r.U) << "\n";
     std::cout << "VᵀV =\n" << matmul(r.V.transpose(), r.V) << "\n\n";
     std::printf("%-6s %18s %18s %12s\n", "", "descent", "LAPACK (dgesdd)", "difference");
     for (std::size_t j = 0; j < r.singular_values.size(); ++j)
-        std::printf("σ%-5zu %18.12f %18.12f %12.2e\n", j + 1, r.singular_values[j], ref.singular_values[j],
+        std::printf("σ%-4zu  %18.12f %18.12f %12.2e\n", j + 1, r.singular_values[j], ref.singular_values[j],
                     r.singular_values[j] - ref.singular_values[j]);
     std::printf("max singular value error (relative to σ1) %.2e, reconstruction error %.2e,\n"
                 "orthogonality error U %.2e, V %.2e, sign-aligned vector error U %.2e, V %.2e\n\n",
