@@ -1,4 +1,5 @@
-// The replacement allocation functions (as in tests/test_allocations.cpp): count, then defer to malloc/free.
+// The replacement allocation functions: count, then defer to malloc/free. Linked into the benchmark and the
+// allocation tests only, since it replaces operator new for the whole executable.
 #include "bench/allocation_counter.hpp"
 
 #include <atomic>

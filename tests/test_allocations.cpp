@@ -1,29 +1,11 @@
 // After warm-up, recording and differentiating the tutorial's SVD loss allocates nothing from the heap:
-// every operator new in this executable is counted.
+// every operator new in this executable is counted (bench/allocation_counter.cpp replaces it).
 #include <doctest/doctest.h>
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
-
 #include "autodiff/autodiff.hpp"
+#include "bench/allocation_counter.hpp"
 #include "bench/handwritten.hpp"
 #include "linalg/losses.hpp"
-
-namespace {
-std::atomic<long> allocations{0};
-}
-
-void* operator new(std::size_t size) {
-    allocations.fetch_add(1, std::memory_order_relaxed);
-    if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-    throw std::bad_alloc();
-}
-void* operator new[](std::size_t size) { return operator new(size); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
 
 using namespace tapegrad;
 
@@ -43,17 +25,17 @@ long allocations_per_run(std::size_t m, std::size_t n, int iterations, bool with
         if (with_optimizer) sgd.step();
     };
     for (int i = 0; i < 3; ++i) step();  // warm-up: the tape's node list and arena reach their size
-    const long before = allocations.load();
+    const long before = bench::heap_allocations();
     for (int i = 0; i < iterations; ++i) step();
-    return allocations.load() - before;
+    return bench::heap_allocations() - before;
 }
 
 }  // namespace
 
 TEST_CASE("allocations: the counter sees allocations") {
-    const long before = allocations.load();
+    const long before = bench::heap_allocations();
     const Matrix m(10, 10);
-    CHECK(allocations.load() - before == 1);
+    CHECK(bench::heap_allocations() - before == 1);
 }
 
 TEST_CASE("allocations: 100 iterations of the tutorial's SVD loss, record and backward, allocate nothing") {
@@ -73,12 +55,12 @@ TEST_CASE("allocations: the hand-derived gradients allocate nothing per call, sm
         SvdWorkspace svd_ws(n + 1, n);
         InverseWorkspace inverse_ws(n);
         Matrix dU(n + 1, n), dd(1, n), dV(n, n), dX(n, n);
-        const long before = allocations.load();
+        const long before = bench::heap_allocations();
         for (int i = 0; i < 10; ++i) {
             svd_penalty_loss_and_gradient(U, d, V, M, svd_ws, dU, dd, dV);
             for (const InverseVariant v : {InverseVariant::right, InverseVariant::left, InverseVariant::both})
                 inverse_loss_and_gradient(X, square, v, inverse_ws, dX);
         }
-        CHECK(allocations.load() - before == 0);
+        CHECK(bench::heap_allocations() - before == 0);
     }
 }
