@@ -40,6 +40,18 @@ double scale_of(const Matrix& M) {
     return std::exp2(std::round(0.5 * (std::log2(n1) + std::log2(ninf))));
 }
 
+// Every method but the tutorial's, on M scaled to ‖M‖₁‖M‖∞ ≈ 1.
+InverseResult run_scaled(const Matrix& M, const InverseOptions& options) {
+    switch (options.method) {
+        case InverseMethod::descent: break;  // the tutorial's runs on M as given
+        case InverseMethod::scaled_descent: return inverse_by_scaled_descent(M, options);
+        case InverseMethod::line_search: return inverse_by_line_search(M, options);
+        case InverseMethod::conjugate_gradient: return inverse_by_conjugate_gradient(M, options);
+        case InverseMethod::newton_schulz: return inverse_by_newton_schulz(M, options);
+    }
+    throw std::invalid_argument("inverse_by_descent: no such method");
+}
+
 }  // namespace
 
 std::string_view to_string(InverseMethod method) {
@@ -99,15 +111,7 @@ InverseResult inverse_by_descent(const Matrix& M, const InverseOptions& options)
 
     // Invert M/s instead of M: (M/s)⁻¹ = s·M⁻¹, so M⁻¹ = (M/s)⁻¹ / s.
     const double s = scale_of(M);
-    const Matrix scaled = M / s;
-    InverseResult result;
-    switch (options.method) {
-        case InverseMethod::descent: break;
-        case InverseMethod::scaled_descent: result = inverse_by_scaled_descent(scaled, options); break;
-        case InverseMethod::line_search: result = inverse_by_line_search(scaled, options); break;
-        case InverseMethod::conjugate_gradient: result = inverse_by_conjugate_gradient(scaled, options); break;
-        case InverseMethod::newton_schulz: result = inverse_by_newton_schulz(scaled, options); break;
-    }
+    InverseResult result = run_scaled(M / s, options);
     result.inverse = result.inverse / s;
     return result;
 }

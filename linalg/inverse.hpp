@@ -33,8 +33,8 @@ struct InverseOptions {
     InverseMethod method = InverseMethod::descent;
     InverseVariant variant = InverseVariant::right;  // conjugate_gradient takes right or left
     // For descent, all of it (the tutorial's: lr 0.9, momentum 0.9, 10,000 steps). The other methods read
-    // max_iterations, tolerance, seed (of the random guess) and progress; scaled_descent also lr (a multiple of
-    // its scaled step, 1 if unset) and momentum. For them tolerance 0 means "as accurate as rounding allows":
+    // max_iterations, tolerance, seed (of the random guess; newton_schulz's guess is not random) and progress;
+    // scaled_descent also lr (a fraction in (0, 1] of its scaled step, 1 if unset) and momentum. For them tolerance 0 means "as accurate as rounding allows":
     // they stop by themselves when the loss stops falling (see InverseWatch).
     DescentOptions descent{.max_iterations = 10000};
 };

@@ -253,7 +253,9 @@ TEST_CASE("names, options and progress") {
     CHECK(error_message([&] { return inverse_by_descent(M1, o); }) == "descent: max_iterations must be >= 0, got -1");
     InverseOptions bad_lr = default_inverse_options(InverseMethod::scaled_descent);
     bad_lr.descent.lr = 0.0;
-    CHECK(error_message([&] { return inverse_by_descent(M1, bad_lr); }) == "scaled_descent: lr must be > 0, got 0.000000");
+    CHECK(error_message([&] { return inverse_by_descent(M1, bad_lr); }) == "scaled_descent: lr must be in (0, 1], got 0");
+    bad_lr.descent.lr = 1.5;
+    CHECK(error_message([&] { return inverse_by_descent(M1, bad_lr); }) == "scaled_descent: lr must be in (0, 1], got 1.5");
     CHECK(error_message([] { return inverse_by_descent(Matrix(2, 3), default_inverse_options(InverseMethod::newton_schulz)); }) ==
           "inverse_by_descent: needs a square matrix, got 2x3");
 }
