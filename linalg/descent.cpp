@@ -39,6 +39,7 @@ std::string_view to_string(Status status) {
         case Status::max_iterations: return "max_iterations";
         case Status::diverged: return "diverged";
         case Status::stalled: return "stalled";
+        case Status::singular: return "singular";
     }
     return "?";
 }

@@ -34,6 +34,7 @@ enum class Status {
     max_iterations,  // ran every iteration allowed (always the case with tolerance 0)
     diverged,        // the loss became NaN or Inf, or exploded; stopped at once
     stalled,         // the loss stopped improving before reaching the tolerance
+    singular,        // the loss stopped at a positive floor, or ‖M‖·‖X‖ ≳ 1/ε: M is (numerically) singular
 };
 
 std::string_view to_string(OptimizerKind kind);

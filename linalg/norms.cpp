@@ -1,0 +1,28 @@
+#include "linalg/norms.hpp"
+
+#include <cmath>
+#include <vector>
+
+namespace tapegrad {
+
+double norm_1(ConstMatrixRef m) {
+    std::vector<double> column_sums(m.cols, 0.0);
+    for (std::size_t i = 0; i < m.rows; ++i)
+        for (std::size_t j = 0; j < m.cols; ++j) column_sums[j] += std::abs(m(i, j));
+    double largest = 0.0;
+    for (const double s : column_sums)
+        if (!(s <= largest)) largest = s;  // NaN wins
+    return largest;
+}
+
+double norm_inf(ConstMatrixRef m) {
+    double largest = 0.0;
+    for (std::size_t i = 0; i < m.rows; ++i) {
+        double s = 0.0;
+        for (std::size_t j = 0; j < m.cols; ++j) s += std::abs(m(i, j));
+        if (!(s <= largest)) largest = s;
+    }
+    return largest;
+}
+
+}  // namespace tapegrad
