@@ -50,6 +50,11 @@ std::vector<NamedMatrix> matrices_to_run(const Options& o, const std::vector<std
     return all;
 }
 
+std::string chosen_method(const Options& o, std::string_view tutorial, std::string_view most_robust) {
+    if (!o.method.empty()) return o.method;
+    return std::string(o.matrix_file || o.rows || o.cols ? most_robust : tutorial);
+}
+
 DescentOptions descent_options(const Options& o, long default_iterations, const std::string& label) {
     DescentOptions d;
     d.optimizer = parse_optimizer(o.optimizer);

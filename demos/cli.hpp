@@ -20,7 +20,7 @@ struct Options {
     std::optional<std::string> matrix_file;  // --matrix FILE
     std::optional<std::size_t> rows, cols;   // --rows --cols: a random matrix
     std::uint64_t seed = 1;                  // --seed: of that random matrix
-    std::string method;                      // --method (each demo sets its default)
+    std::string method;                      // --method; empty: see chosen_method
     std::string variant = "right";           // --variant (inverse_demo): right X·M, left M·X, both
     std::string optimizer = "momentum";      // --optimizer
     std::optional<double> lr;                // --lr
@@ -48,6 +48,10 @@ struct NamedMatrix {
 // {name, file in demos/data}; with --json only the first.
 std::vector<NamedMatrix> matrices_to_run(const Options& options,
                                          const std::vector<std::pair<std::string, std::string>>& tutorial);
+
+// --method if given; otherwise the tutorial's method on the tutorial's matrices, and the most robust one on a
+// matrix of the user's (--matrix or --rows/--cols).
+std::string chosen_method(const Options& options, std::string_view tutorial, std::string_view most_robust);
 
 // The descent settings the flags ask for, with progress on stderr when it is a terminal (and not --quiet).
 DescentOptions descent_options(const Options& options, long default_iterations, const std::string& label);

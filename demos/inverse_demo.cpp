@@ -30,7 +30,8 @@ void require_invertible(const demo::NamedMatrix& c) {
                                     " > 1/ε): no double-precision inverse is meaningful");
 }
 
-nlohmann::ordered_json to_json(const InverseResult& r, const InverseComparison& cmp, const demo::Options& o) {
+nlohmann::ordered_json to_json(const InverseResult& r, const InverseComparison& cmp, const demo::Options& o,
+                               InverseMethod method) {
     nlohmann::ordered_json j;
     j["status"] = to_string(r.report.status);
     j["message"] = r.report.message;
@@ -42,12 +43,15 @@ nlohmann::ordered_json to_json(const InverseResult& r, const InverseComparison& 
     j["wall_seconds"] = r.report.wall_seconds;
     j["variant"] = o.variant;
     j["optimizer"] = o.optimizer;
+    j["method"] = to_string(method);
     return j;
 }
 
-void print_walkthrough(const demo::NamedMatrix& c, const InverseResult& r, const Matrix& reference, const InverseComparison& cmp) {
+void print_walkthrough(const demo::NamedMatrix& c, InverseMethod method, const InverseResult& r, const Matrix& reference,
+                       const InverseComparison& cmp) {
     std::cout << "== " << c.label() << " ==\nM =\n" << c.M << "\n\n";
-    std::printf("descent: %s in %.2f ms\n\n", r.report.message.c_str(), r.report.wall_seconds * 1e3);
+    std::printf("%s: %s in %.3f ms\n\n", std::string(to_string(method)).c_str(), r.report.message.c_str(),
+                r.report.wall_seconds * 1e3);
     std::cout << "X (descent) =\n" << r.inverse << "\n";
     std::cout << "LAPACK's inverse (dgetrf + dgetri) =\n" << reference << "\n";
     std::cout << "X·M =\n" << matmul(r.inverse, c.M) << "\n\n";  // the tutorial's check: the identity
@@ -57,18 +61,21 @@ void print_walkthrough(const demo::NamedMatrix& c, const InverseResult& r, const
 
 int run_demo(const demo::Options& o) {
     const InverseVariant variant = parse_inverse_variant(o.variant);
-    if (o.method != "descent") throw std::invalid_argument("unknown --method \"" + o.method + "\" (choose descent)");
+    const InverseMethod method =
+        parse_inverse_method(demo::chosen_method(o, "descent", to_string(most_robust_inverse_method())));
     demo::LossCurves curves;
     bool any_diverged = false;
     for (const demo::NamedMatrix& c : demo::matrices_to_run(o, {{"M1", "inverse_M1_4x4.csv"}, {"M2", "inverse_M2_diag.csv"}})) {
         require_invertible(c);
-        const InverseOptions options{.variant = variant, .descent = demo::descent_options(o, 10000, c.label())};
+        InverseOptions options = default_inverse_options(method);
+        options.variant = variant;
+        options.descent = demo::descent_options(o, options.descent.max_iterations, c.label());
         const InverseResult r = inverse_by_descent(c.M, options);
         const Matrix reference = lapack_inverse(c.M);
         const InverseComparison cmp = compare_inverse(c.M, r.inverse, reference);
         any_diverged |= r.report.status == Status::diverged;
         if (o.json) {
-            std::cout << to_json(r, cmp, o).dump(2) << "\n";
+            std::cout << to_json(r, cmp, o, method).dump(2) << "\n";
             return any_diverged ? 3 : 0;
         }
         if (o.quiet)
@@ -76,9 +83,11 @@ int run_demo(const demo::Options& o) {
                         std::string(to_string(r.report.status)).c_str(), r.report.iterations, r.report.final_loss,
                         cmp.residual);
         else
-            print_walkthrough(c, r, reference, cmp);
+            print_walkthrough(c, method, r, reference, cmp);
         if (r.report.status == Status::diverged)
             std::cerr << "inverse_demo: " << c.label() << " DIVERGED: " << r.report.message << "\n";
+        if (r.report.status == Status::singular)
+            std::cerr << "inverse_demo: " << c.label() << " is singular: " << r.report.message << "\n";
         curves.add(c, r.report.losses);
     }
     curves.write(o, "inverse");
@@ -93,9 +102,11 @@ int main(int argc, char** argv) {
                  "0 done, 1 error (a singular matrix included), 2 bad flag, 3 a descent diverged.",
                  "inverse_demo"};
     demo::Options o;
-    o.method = "descent";
     demo::add_solver_flags(app, o);
-    app.add_option("--method", o.method, "descent (the tutorial's)")->capture_default_str();
+    app.add_option("--method", o.method,
+                   "descent (the tutorial's; the default on its matrices), scaled_descent, line_search, "
+                   "conjugate_gradient (the most robust; the default with --matrix or --rows) or newton_schulz "
+                   "(matrix products, for comparison). See docs/inverse.md");
     app.add_option("--variant", o.variant, "right: mse(X·M, I); left: mse(M·X, I); both: their average")
         ->check(CLI::IsMember({"right", "left", "both"}))
         ->capture_default_str();

@@ -210,3 +210,18 @@ TEST_CASE("a diverging descent is reported, with exit status 3") {
     CHECK(contains(r.err, "DIVERGED"));
     CHECK(contains(r.out, "diverged"));
 }
+
+TEST_CASE("inverse_demo: with --matrix the default is the most robust method; --method picks any") {
+    const Run robust = run("inverse_demo", "--matrix " + data("inverse_M1_4x4.csv") + " --json");
+    REQUIRE(robust.exit_code == 0);
+    const auto j = nlohmann::json::parse(robust.out);
+    CHECK(j["method"] == "conjugate_gradient");
+    CHECK(j["status"] == "converged");
+    CHECK(j["iterations"].get<int>() <= 10);
+    CHECK(j["residual"].get<double>() < 1e-12);
+    const Run tutorial = run("inverse_demo", "--json");
+    CHECK(nlohmann::json::parse(tutorial.out)["method"] == "descent");
+    const Run ns = run("inverse_demo", "--rows 6 --seed 3 --method newton_schulz --json");
+    REQUIRE(ns.exit_code == 0);
+    CHECK(nlohmann::json::parse(ns.out)["max_error_vs_reference"].get<double>() < 1e-8);
+}
