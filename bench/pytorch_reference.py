@@ -179,7 +179,7 @@ def main():
             "threads": torch.get_num_threads(),
             "dtype": "float64", "timer": "time.process_time (CPU time)",
         },
-        "command": "python3 bench/pytorch_reference.py " + " ".join(sys.argv[1:]),
+        "command": " ".join([sys.executable, "bench/pytorch_reference.py", *sys.argv[1:]]),
         "svd_step_tutorial": [], "svd_step_broadcast": [], "inverse_step": [],
     }
     for key, loss_fn in (("svd_step_tutorial", svd_loss_tutorial), ("svd_step_broadcast", svd_loss_broadcast)):
