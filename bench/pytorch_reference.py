@@ -18,8 +18,10 @@ import datetime
 import json
 import os
 import platform
+import re
 import statistics
 import sys
+import sysconfig
 import time
 
 # One thread for the BLAS under torch as well: torch.set_num_threads sets torch's own pool, but Debian's torch
@@ -155,11 +157,14 @@ def cpu_model():
 
 
 def torch_blas():
-    """The BLAS torch was built with, from its build configuration (BLAS_INFO=open for OpenBLAS)."""
-    for part in torch.__config__.show().replace("\n", ",").split(","):
-        if part.strip().startswith("BLAS_INFO="):
-            return part.strip().split("=", 1)[1]
-    return "unknown"
+    """The BLAS torch calls: its build setting (BLAS_INFO=generic on Debian: the system's libblas.so.3) and,
+    where that is the system's, the library the Debian alternative points to (OpenBLAS or the reference BLAS)."""
+    match = re.search(r"BLAS_INFO=(\w+)", torch.__config__.show())
+    info = match.group(1) if match else "unknown"
+    system_blas = os.path.join("/usr/lib", sysconfig.get_config_var("MULTIARCH") or "", "libblas.so.3")
+    if info == "generic" and os.path.exists(system_blas):
+        info += " (libblas.so.3 is " + os.path.realpath(system_blas) + ")"
+    return info
 
 
 def main():
