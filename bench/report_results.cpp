@@ -1,10 +1,12 @@
 #include "bench/report_results.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 
 namespace tapegrad::report {
 
@@ -12,11 +14,33 @@ namespace {
 
 using nlohmann::json;
 
-// Google Benchmark writes a counter that is not a number as a bare NaN (the coefficient of variation of a
-// counter that is always 0, for one), which JSON does not allow: such values become null before parsing.
+// Google Benchmark writes a counter that is not a number as a bare NaN or inf (the coefficient of variation of a
+// counter that is always 0, for one), which JSON does not allow. Outside strings and numbers, any bare word but
+// true, false and null is such a value, and becomes null before parsing.
 std::string without_nan(const std::string& text) {
-    static const std::regex not_a_number(R"((:\s*)-?(nan|NaN|inf|Inf|Infinity)(\s*[,}\]]))");
-    return std::regex_replace(text, not_a_number, "$1null$3");
+    const auto letter = [](char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; };
+    const auto digit = [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; };
+    const auto in_number = [&](char c) { return digit(c) || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-'; };
+    std::string out;
+    out.reserve(text.size());
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const std::size_t start = i++;
+        const char c = text[start];
+        if (c == '"') {  // a string, escapes and all
+            while (i < text.size() && text[i] != '"') i += text[i] == '\\' ? 2 : 1;
+            i = std::min(i + 1, text.size());
+        } else if (digit(c) || (c == '-' && i < text.size() && digit(text[i]))) {
+            while (i < text.size() && in_number(text[i])) ++i;
+        } else if (letter(c) || c == '-') {
+            while (i < text.size() && letter(text[i])) ++i;
+            const std::string_view word(text.data() + start, i - start);
+            out += word == "true" || word == "false" || word == "null" ? word : std::string_view("null");
+            continue;
+        }
+        out.append(text, start, i - start);
+    }
+    return out;
 }
 
 json read_json(const std::filesystem::path& path) {
