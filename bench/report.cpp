@@ -76,7 +76,7 @@ std::string times_text(double ratio) { return (ratio < 1000 ? three_digits(ratio
 // "svd" and "inverse" as a sentence names them.
 std::string problem_name(const std::string& problem) { return problem == "svd" ? "SVD" : problem; }
 
-// "by 73%": how far a measured value is past its bound, as a fraction of the bound.
+// "73%": how far a measured value is past its bound, as a fraction of the bound.
 std::string percent_over(double measured, double bound) { return fixed((measured / bound - 1) * 100, 0) + "%"; }
 
 // "5/4" (a benchmark's arguments) as "5×4".
