@@ -25,10 +25,30 @@ demo: build
 	@$(BIN)/svd_demo --out $(OUT)
 	@echo "The plots (open them in a browser) and the loss CSVs are in $(OUT)/:" && ls $(OUT)
 
-# The step, LAPACK and gemm-crossover benchmarks (bench/); pass more flags with BENCH_FLAGS=.
+# The benchmarks (bench/), short: one step, LAPACK and whole-solve families, three repetitions each (the report
+# takes their medians). The gemm_crossover family is left out; BENCH_FILTER=gemm_crossover runs it. Then the
+# report: docs/benchmarks.md, docs/benchmarks.svg, docs/benchmarks_inverse.svg. More flags: BENCH_FLAGS=.
+BENCH_FILTER ?= ^(svd|inverse)_
 BENCH_FLAGS ?=
+BENCH_OUT := $(BUILD_DIR)/bench
 bench: build
-	@$(BIN)/tapegrad_bench --benchmark_min_time=0.2 $(BENCH_FLAGS)
+	@mkdir -p $(BENCH_OUT)
+	@$(BIN)/tapegrad_bench --benchmark_filter='$(BENCH_FILTER)' --benchmark_min_time=0.1 \
+	    --benchmark_repetitions=3 --benchmark_report_aggregates_only=true \
+	    --benchmark_out=$(BENCH_OUT)/results.json --benchmark_out_format=json $(BENCH_FLAGS)
+	@$(BIN)/tapegrad_report --results $(BENCH_OUT)/results.json --pytorch $(BENCH_OUT)/pytorch.json --out docs
+
+# The tutorial's own PyTorch loops, timed (bench/pytorch_reference.py), for the report's PyTorch columns. Not
+# part of CI: it installs Debian's python3-torch (large) and runs the script with Debian's python3, the one that
+# package installs into. The report is rewritten if make bench has results; else run make bench next.
+PYTHON ?= /usr/bin/python3
+bench-pytorch: build
+	@bash scripts/install-deps.sh python3-torch
+	@mkdir -p $(BENCH_OUT)
+	@$(PYTHON) bench/pytorch_reference.py --out $(BENCH_OUT)/pytorch.json
+	@if [ -f $(BENCH_OUT)/results.json ]; then \
+	    $(BIN)/tapegrad_report --results $(BENCH_OUT)/results.json --pytorch $(BENCH_OUT)/pytorch.json --out docs; \
+	else echo "now run: make bench"; fi
 
 clean:
 	rm -rf build build-*

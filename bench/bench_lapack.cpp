@@ -3,7 +3,9 @@
 // "how many steps is a direct solve worth". Called through LAPACKE in row-major order, as a user would: LAPACKE
 // then transposes to column-major and allocates its workspace inside the call, and that is timed too.
 //
-// Names: svd_lapack/m/n, inverse_lapack/n/n.
+// Names: svd_lapack/m/n and inverse_lapack/n/n on a random matrix; svd_lapack_tutorial/<M1..M5> and
+// inverse_lapack_tutorial/<M1|M2> on the tutorial's own matrices, what the solve benchmarks (bench_solve.cpp)
+// are compared with.
 #include <benchmark/benchmark.h>
 #include <lapacke.h>
 
@@ -14,6 +16,8 @@
 
 #include "autodiff/autodiff.hpp"
 #include "bench/benchmarks.hpp"
+#include "bench/tutorial_matrices.hpp"
+#include "demos/tutorial_data.hpp"
 
 namespace tapegrad::bench {
 
@@ -23,9 +27,8 @@ std::size_t arg(const benchmark::State& state, int i) { return static_cast<std::
 
 lapack_int to_lapack(std::size_t n) { return static_cast<lapack_int>(n); }
 
-void svd_lapack(benchmark::State& state) {
-    const std::size_t m = arg(state, 0), n = arg(state, 1), k = std::min(m, n);
-    const Matrix M = Matrix::random(m, n, 314);
+void time_svd(benchmark::State& state, const Matrix& M) {
+    const std::size_t m = M.rows(), n = M.cols(), k = std::min(m, n);
     Matrix A(m, n), s(1, k), U(m, k), Vt(k, n);
     // dgesdd overwrites its input, so every call starts from a fresh copy of M (an O(mn) copy, timed).
     const auto solve = [&] {
@@ -39,9 +42,8 @@ void svd_lapack(benchmark::State& state) {
     for (auto _ : state) benchmark::DoNotOptimize(solve());
 }
 
-void inverse_lapack(benchmark::State& state) {
-    const std::size_t n = arg(state, 0);
-    const Matrix M = Matrix::random(n, n, 314);
+void time_inverse(benchmark::State& state, const Matrix& M) {
+    const std::size_t n = M.rows();
     Matrix A(n, n);
     std::vector<lapack_int> pivots(n);
     const auto solve = [&] {
@@ -59,6 +61,10 @@ void inverse_lapack(benchmark::State& state) {
     state.counters["flops"] = benchmark::Counter(2 * N * N * N, benchmark::Counter::kIsIterationInvariantRate);
 }
 
+void svd_lapack(benchmark::State& state) { time_svd(state, Matrix::random(arg(state, 0), arg(state, 1), 314)); }
+
+void inverse_lapack(benchmark::State& state) { time_inverse(state, Matrix::random(arg(state, 0), arg(state, 0), 314)); }
+
 }  // namespace
 
 void register_lapack_benchmarks() {
@@ -68,6 +74,18 @@ void register_lapack_benchmarks() {
     benchmark::RegisterBenchmark("inverse_lapack", inverse_lapack)
         ->Args({4, 4})->Args({16, 16})->Args({64, 64})->Args({256, 256})->Args({512, 512})
         ->Unit(benchmark::kMicrosecond);
+    for (const TutorialMatrix& t : tutorial_svd_matrices()) {
+        const Matrix M = tutorial_matrix(t.file);
+        benchmark::RegisterBenchmark(("svd_lapack_tutorial/" + t.name).c_str(),
+                                     [M](benchmark::State& state) { time_svd(state, M); })
+            ->Unit(benchmark::kMicrosecond);
+    }
+    for (const TutorialMatrix& t : tutorial_inverse_matrices()) {
+        const Matrix M = tutorial_matrix(t.file);
+        benchmark::RegisterBenchmark(("inverse_lapack_tutorial/" + t.name).c_str(),
+                                     [M](benchmark::State& state) { time_inverse(state, M); })
+            ->Unit(benchmark::kMicrosecond);
+    }
 }
 
 }  // namespace tapegrad::bench

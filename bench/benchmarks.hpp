@@ -5,5 +5,6 @@ namespace tapegrad::bench {
 void register_step_benchmarks();    // bench_steps.cpp: one descent step, tape vs hand-derived gradient
 void register_lapack_benchmarks();  // bench_lapack.cpp: LAPACK's direct SVD and inverse, for scale
 void register_gemm_benchmarks();    // bench_gemm.cpp: our loops vs OpenBLAS, to place blas_threshold
+void register_solve_benchmarks();   // bench_solve.cpp: whole descents to a tolerance on the tutorial's matrices
 
 }  // namespace tapegrad::bench
