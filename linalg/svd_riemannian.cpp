@@ -93,8 +93,8 @@ double ulps(double cost) { return 1e3 * std::numeric_limits<double>::epsilon() *
 // reference + c·t·slope, the reference being the current cost (monotone) or an average of recent costs
 // (non-monotone). Near the answer the decrease asked for is smaller than the rounding error of the cost, so a
 // cost within a few hundred ulps of that bound passes too; otherwise the search could never succeed there
-// and the method would stall with a gradient far above the tolerance. Returns the new point, or nothing
-// after 40 halvings.
+// and the method would stall with a gradient far above the tolerance. t is the first step to try, and on
+// return the step taken. Returns the new point, or nothing after 40 halvings.
 std::optional<Point> backtrack(BrockettProblem& problem, const StiefelPair& x, const StiefelPair& d, double slope,
                                double reference, double& t) {
     constexpr double c = 1e-4;
