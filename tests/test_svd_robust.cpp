@@ -124,7 +124,7 @@ TEST_CASE("BrockettProblem: the Hessian is symmetric, is the gradient's derivati
     }
 }
 
-TEST_CASE("svd names: every method round-trips through its name; the defaults") {
+TEST_CASE("svd names: every method round-trips through its name, and the defaults") {
     for (const SvdMethod m : {SvdMethod::penalty, SvdMethod::stiefel_descent, SvdMethod::stiefel_cg, SvdMethod::trust_region})
         CHECK(parse_svd_method(to_string(m)) == m);
     CHECK(to_string(SvdMethod::trust_region) == "trust-region");
