@@ -47,9 +47,9 @@ struct SvdOptions {
 // methods ignore the optimizer, lr and momentum and use:
 //   max_iterations  1000 (trust region) or 20,000 (descent, CG)
 //   tolerance       on the norm of the Riemannian gradient of the cost for M/‖M‖_F, so it means the same for
-//                   every magnitude; the default reaches singular values and reconstruction to about 1e-10
-//                   relative. (0 runs every iteration.)
-//   seed            of the random orthonormal guess
+//                   every magnitude; the default 1e-10 bounds the relative reconstruction error by 1.5e-10
+//                   and the singular values' by 1.5e-10·sqrt(k)·σ₁ (docs/svd.md). (0 runs every iteration.)
+//   seed            of the guess: a random orthonormal V, and U = orthonormalize(M·V)
 SvdOptions default_svd_options(SvdMethod method);
 
 struct SvdResult {
