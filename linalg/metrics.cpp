@@ -66,6 +66,43 @@ SvdComparison compare_svd(const Matrix& M, const Matrix& U, const std::vector<do
     return c;
 }
 
+double max_subspace_sine(const Matrix& X, const Matrix& X_ref, const std::vector<double>& reference_values,
+                         double relative_gap) {
+    if (X.shape() != X_ref.shape() || X.cols() != reference_values.size())
+        throw shape_error("max_subspace_sine", "needs X and X_ref of one shape with a value per column, got", X.shape(), "and",
+                          X_ref.shape());
+    const std::size_t k = reference_values.size();
+    const double gap = relative_gap * (k > 0 && reference_values.front() > 0.0 ? reference_values.front() : 1.0);
+    double worst = 0.0;
+    for (std::size_t first = 0; first < k;) {
+        std::size_t end = first + 1;  // the cluster is columns [first, end)
+        while (end < k && reference_values[end - 1] - reference_values[end] <= gap) ++end;
+        const std::size_t c = end - first;
+        // The vectors of the zero values of a non-square factor (U of a tall M, V of a wide one) are any
+        // orthonormal completion: nothing to compare. (Those of a square factor are its null space, unique.)
+        if (reference_values[first] <= gap && X.rows() > X.cols()) break;
+        Matrix Xc(X.rows(), c), Qc(X.rows(), c);
+        for (std::size_t i = 0; i < X.rows(); ++i)
+            for (std::size_t j = 0; j < c; ++j) {
+                Xc(i, j) = X(i, first + j);
+                Qc(i, j) = X_ref(i, first + j);
+            }
+        // R = Xc - Qc·(Qcᵀ·Xc); its largest singular value is the sine of the largest principal angle.
+        Matrix QtX(c, c);
+        gemm(Qc, Trans::Yes, Xc, Trans::No, QtX.ref());
+        gemm(Qc, Trans::No, QtX, Trans::No, Xc.ref(), -1.0, 1.0);
+        const double sine = lapack_singular_values(Xc).front();
+        if (!(sine <= worst)) worst = sine;  // NaN wins
+        first = end;
+    }
+    return worst;
+}
+
+SubspaceComparison compare_subspaces(const Matrix& U, const Matrix& V, const ReferenceSvd& reference, double relative_gap) {
+    return {max_subspace_sine(U, reference.U, reference.singular_values, relative_gap),
+            max_subspace_sine(V, reference.V, reference.singular_values, relative_gap)};
+}
+
 InverseComparison compare_inverse(const Matrix& M, const Matrix& X, const Matrix& reference_inverse) {
     InverseComparison c;
     c.residual = max_abs_diff(matmul(X, M), Matrix::identity(M.rows()));

@@ -21,6 +21,24 @@ struct SvdComparison {
 SvdComparison compare_svd(const Matrix& M, const Matrix& U, const std::vector<double>& singular_values,
                           const Matrix& V, const ReferenceSvd& reference);
 
+// Where singular values repeat, single vectors are not unique: only the space spanned by a cluster's vectors is.
+// The reference values are split into clusters of values within relative_gap·σ₁ of their neighbour (so a
+// cluster of zero values is the null space), and for each cluster c the sine of the largest principal angle
+// between span(X_c) and span(X_ref,c) is ‖(I - X_ref,c·X_ref,cᵀ)·X_c‖₂ (X_ref,c has orthonormal columns).
+// Returns the largest of these sines: 0 for equal subspaces, 1 when some direction is orthogonal. A cluster
+// of zero values is skipped when X has more rows than columns: its vectors are then any orthonormal
+// completion, and every completion is right.
+double max_subspace_sine(const Matrix& X, const Matrix& X_ref, const std::vector<double>& reference_values,
+                         double relative_gap = 1e-6);
+
+struct SubspaceComparison {
+    double max_sine_U = 0.0;  // max_subspace_sine of U's clusters against LAPACK's
+    double max_sine_V = 0.0;
+};
+
+SubspaceComparison compare_subspaces(const Matrix& U, const Matrix& V, const ReferenceSvd& reference,
+                                     double relative_gap = 1e-6);
+
 // U·diag(σ)·Vᵀ
 Matrix reconstruct(const Matrix& U, const std::vector<double>& singular_values, const Matrix& V);
 

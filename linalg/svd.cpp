@@ -8,19 +8,37 @@
 #include "autodiff/random.hpp"
 #include "autodiff/tape.hpp"
 #include "linalg/losses.hpp"
+#include "linalg/svd_riemannian.hpp"
 
 namespace tapegrad {
 
 std::string_view to_string(SvdMethod method) {
     switch (method) {
         case SvdMethod::penalty: return "penalty";
+        case SvdMethod::stiefel_descent: return "stiefel";
+        case SvdMethod::stiefel_cg: return "stiefel-cg";
+        case SvdMethod::trust_region: return "trust-region";
     }
     return "?";
 }
 
 SvdMethod parse_svd_method(std::string_view name) {
-    if (name == "penalty") return SvdMethod::penalty;
-    throw std::invalid_argument("unknown SVD method \"" + std::string(name) + "\" (choose penalty)");
+    for (const SvdMethod m : {SvdMethod::penalty, SvdMethod::stiefel_descent, SvdMethod::stiefel_cg, SvdMethod::trust_region})
+        if (name == to_string(m)) return m;
+    throw std::invalid_argument("unknown SVD method \"" + std::string(name) +
+                                "\" (choose penalty, stiefel, stiefel-cg or trust-region)");
+}
+
+SvdMethod most_robust_svd_method() { return SvdMethod::trust_region; }
+
+SvdOptions default_svd_options(SvdMethod method) {
+    switch (method) {
+        case SvdMethod::penalty: return {};
+        case SvdMethod::stiefel_descent:
+        case SvdMethod::stiefel_cg: return {.method = method, .descent = {.max_iterations = 20000, .tolerance = 1e-10}};
+        case SvdMethod::trust_region: return {.method = method, .descent = {.max_iterations = 1000, .tolerance = 1e-10}};
+    }
+    throw std::invalid_argument("default_svd_options: unknown method");
 }
 
 void sort_and_fix_signs(Matrix& U, std::vector<double>& singular_values, Matrix& V) {
@@ -45,6 +63,12 @@ void sort_and_fix_signs(Matrix& U, std::vector<double>& singular_values, Matrix&
 }
 
 SvdResult svd_by_descent(const Matrix& M, const SvdOptions& options) {
+    switch (options.method) {
+        case SvdMethod::penalty: break;  // below: the tutorial's loop
+        case SvdMethod::stiefel_descent: return svd_stiefel_descent(M, options);
+        case SvdMethod::stiefel_cg: return svd_stiefel_cg(M, options);
+        case SvdMethod::trust_region: return svd_trust_region(M, options);
+    }
     require_finite_nonempty("svd_by_descent", M);
     const std::size_t m = M.rows(), n = M.cols(), k = std::min(m, n);
     const Matrix I = Matrix::identity(k);
@@ -69,6 +93,7 @@ SvdResult svd_by_descent(const Matrix& M, const SvdOptions& options) {
     }
 
     SvdResult result{std::move(U.value), std::vector<double>(k), std::move(V.value), descent.finish()};
+    result.tape_passes = result.report.iterations;
     for (std::size_t j = 0; j < k; ++j) result.singular_values[j] = d.value(0, j) * d.value(0, j);  // σ = d²
     sort_and_fix_signs(result.U, result.singular_values, result.V);
     return result;

@@ -1,0 +1,50 @@
+// Wall time of each SVD method on the tutorial's M1 against LAPACK's dgesdd on the same matrix, in one run:
+// each is repeated `reps` times per round, and the fastest of 20 rounds is kept (the least disturbed by
+// anything else on the machine). docs/svd.md quotes it.
+//
+//   build/bin/svd_timing [reps]     (default 2000)
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <string>
+
+#include "linalg/reference.hpp"
+#include "linalg/svd.hpp"
+
+using namespace tapegrad;
+
+namespace {
+
+template <class F>
+double seconds_per_call(F f, int reps) {
+    double best = 1e300, sink = 0.0;
+    for (int round = 0; round < 20; ++round) {
+        const auto start = std::chrono::steady_clock::now();
+        for (int i = 0; i < reps; ++i) sink += f();
+        best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / reps);
+    }
+    if (sink == 0.123456789) std::printf(" ");  // keeps the calls from being optimised away
+    return best;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const int reps = argc > 1 ? std::stoi(argv[1]) : 2000;
+    // demos/data/svd_M1_5x4.csv: torch.manual_seed(314); torch.rand(5, 4), in float32.
+    const Matrix M1{{0.7196354866027832, 0.6294925808906555, 0.6667295098304749, 0.3384963870048523},
+                    {0.8522237539291382, 0.31256353855133057, 0.5005768537521362, 0.4642782211303711},
+                    {0.008270680904388428, 0.44691288471221924, 0.8028827905654907, 0.551185131072998},
+                    {0.3555806875228882, 0.37097591161727905, 0.682988166809082, 0.3074285387992859},
+                    {0.41142916679382324, 0.6122983694076538, 0.7536777853965759, 0.42343664169311523}};
+    const double lapack = seconds_per_call([&] { return lapack_svd(M1).singular_values[0]; }, reps);
+    std::printf("LAPACK dgesdd (U, σ, V): %.2f µs\n", lapack * 1e6);
+    for (const SvdMethod method : {SvdMethod::trust_region, SvdMethod::stiefel_cg, SvdMethod::stiefel_descent, SvdMethod::penalty}) {
+        const SvdOptions options = default_svd_options(method);
+        const SvdResult r = svd_by_descent(M1, options);
+        const int n = method == SvdMethod::penalty ? std::max(1, reps / 500) : reps;  // 20,000 steps a call
+        const double t = seconds_per_call([&] { return svd_by_descent(M1, options).singular_values[0]; }, n);
+        std::printf("%-13s %5ld iterations, %5ld tape passes: %9.2f µs, %7.1f× LAPACK\n", std::string(to_string(method)).c_str(),
+                    r.report.iterations, r.tape_passes, t * 1e6, t / lapack);
+    }
+}

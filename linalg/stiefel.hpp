@@ -1,0 +1,54 @@
+#pragma once
+// The Stiefel manifold St(n, p) = {X ∈ ℝ^{n×p} : XᵀX = I}, the matrices with orthonormal columns, and the
+// few operations Riemannian optimisation on it needs. A descent on St(n, p) keeps U and V exactly orthonormal
+// at every step, where the tutorial's penalty only pushes them towards it:
+//
+//   tangent vectors at X:  the ξ with Xᵀξ skew-symmetric: the directions that keep XᵀX = I to first order
+//   project(X, G):         the tangent part of any n×p matrix G, G - X·sym(XᵀG). Applied to the tape's
+//                          (Euclidean) gradient it gives the Riemannian gradient.
+//   retract(X, ξ):         a point of the manifold close to X + ξ: the Q of its QR factorisation
+//
+// Tangent vectors use the metric of the embedding, ⟨ξ, η⟩ = tr(ξᵀη), the Frobenius inner product.
+#include <cstddef>
+
+#include "autodiff/matrix.hpp"
+#include "autodiff/random.hpp"
+
+namespace tapegrad {
+
+// sym(A) = (A + Aᵀ)/2 for a square A.
+Matrix sym(const Matrix& A);
+
+// The tangent part of G at X: G - X·sym(XᵀG).
+Matrix project(const Matrix& X, const Matrix& G);
+
+// The Q of A = Q·R with R's diagonal positive, by modified Gram–Schmidt run twice ("twice is enough" for
+// orthogonality to rounding). A has at least as many rows as columns. A column that is (numerically) a
+// combination of the previous ones is replaced by a unit vector orthogonal to them, so the result always has
+// orthonormal columns, even for a rank-deficient A.
+Matrix orthonormalize(const Matrix& A);
+
+// The QR retraction: orthonormalize(X + ξ). For a tangent ξ, (X + ξ)ᵀ(X + ξ) = I + ξᵀξ, so X + ξ is never
+// rank-deficient and Gram–Schmidt is accurate.
+Matrix retract(const Matrix& X, const Matrix& xi);
+
+// A random point of St(n, p), p <= n: orthonormalize a Gaussian matrix (uniformly distributed on St(n, p)).
+Matrix random_stiefel(std::size_t n, std::size_t p, Random& rng);
+
+// A point of St(m, k) × St(n, k), or a tangent vector at one: the pair the Riemannian SVD methods move.
+struct StiefelPair {
+    Matrix U;  // m×k
+    Matrix V;  // n×k
+};
+
+double inner(const StiefelPair& a, const StiefelPair& b);  // tr(aᵤᵀbᵤ) + tr(aᵥᵀbᵥ)
+double norm(const StiefelPair& a);                         // sqrt(inner(a, a))
+StiefelPair project(const StiefelPair& x, const StiefelPair& g);
+StiefelPair retract(const StiefelPair& x, const StiefelPair& xi);
+StiefelPair operator+(const StiefelPair& a, const StiefelPair& b);
+StiefelPair operator-(const StiefelPair& a, const StiefelPair& b);
+StiefelPair operator*(double s, const StiefelPair& a);
+StiefelPair& operator*=(StiefelPair& a, double s);                 // in place, as the next one:
+void add_scaled(StiefelPair& a, const StiefelPair& b, double s);  // a += s·b
+
+}  // namespace tapegrad
