@@ -27,7 +27,8 @@ demo: build
 
 # The benchmarks (bench/), short: one step, LAPACK and whole-solve families, three repetitions each (the report
 # takes their medians). The gemm_crossover family is left out; BENCH_FILTER=gemm_crossover runs it. Then the
-# report: docs/benchmarks.md, docs/benchmarks.svg, docs/benchmarks_inverse.svg. More flags: BENCH_FLAGS=.
+# robust methods on the full test suite (docs/suite_*.txt), the methods' convergence plots (docs/*_methods.svg),
+# and the report: docs/benchmarks.md, docs/benchmarks.svg, docs/benchmarks_inverse.svg. More flags: BENCH_FLAGS=.
 BENCH_FILTER ?= ^(svd|inverse)_
 BENCH_FLAGS ?=
 BENCH_OUT := $(BUILD_DIR)/bench
@@ -36,6 +37,9 @@ bench: build
 	@$(BIN)/tapegrad_bench --benchmark_filter='$(BENCH_FILTER)' --benchmark_min_time=0.1 \
 	    --benchmark_repetitions=3 --benchmark_report_aggregates_only=true \
 	    --benchmark_out=$(BENCH_OUT)/results.json --benchmark_out_format=json $(BENCH_FLAGS)
+	@$(BIN)/svd_suite trust-region full --all > docs/suite_svd.txt
+	@$(BIN)/inverse_suite full conjugate_gradient newton_schulz > docs/suite_inverse.txt
+	@$(BIN)/tapegrad_method_plots --out docs
 	@$(BIN)/tapegrad_report --results $(BENCH_OUT)/results.json --pytorch $(BENCH_OUT)/pytorch.json --out docs
 
 # The tutorial's own PyTorch loops, timed (bench/pytorch_reference.py), for the report's PyTorch columns. Not

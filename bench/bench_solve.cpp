@@ -11,7 +11,7 @@
 // is timed until it gives up, and reported as such.
 #include <benchmark/benchmark.h>
 
-#include <functional>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -32,12 +32,18 @@ namespace {
 constexpr double tolerance = 1e-10;       // on the loss
 constexpr long max_iterations = 200'000;  // so a combination that never gets there still ends
 
-// One way to solve: a method's name, an optimiser's name, and its learning rate. To time a new method, add a line.
+// One way to solve: a method's name, an optimiser's name and its learning rate (for the methods that take one),
+// and the tolerance. To time a new method, add a line.
 struct SolveCase {
     std::string method;
-    std::string optimizer;
-    double lr;
+    std::string optimizer;       // for the robust methods, the name of their own step rule (no lr)
+    std::optional<double> lr;
+    double tolerance = 1e-10;    // the tutorial's methods: on the loss
 };
+
+// The robust methods stop by themselves at their accuracy target (default_*_options: the SVD's on the
+// Riemannian gradient, the inverse's when rounding stops the loss falling), so they keep their own tolerance.
+constexpr double own_tolerance = -1.0;
 
 // The tutorial's lr 0.9 for its momentum loop and for SGD (the same iterates). Nesterov gets 0.5: its look-ahead
 // step at 0.9 diverges on SVD M2 and M4 and on the inverse's diagonal M2, and at 0.5 it converges on SVD M1, M4,
@@ -48,36 +54,33 @@ const std::vector<SolveCase> svd_cases = {
     {"penalty", "sgd", 0.9},
     {"penalty", "nesterov", 0.5},
     {"penalty", "adam", 0.01},
+    {"stiefel", "bb-steps", std::nullopt, own_tolerance},
+    {"stiefel-cg", "pr-cg", std::nullopt, own_tolerance},
+    {"trust-region", "tcg", std::nullopt, own_tolerance},
 };
 const std::vector<SolveCase> inverse_cases = {
     {"descent", "momentum", 0.9},
     {"descent", "sgd", 0.9},
     {"descent", "nesterov", 0.5},
     {"descent", "adam", 0.01},
+    {"conjugate_gradient", "exact-steps", std::nullopt, own_tolerance},
+    {"newton_schulz", "newton", std::nullopt, own_tolerance},
 };
 
-DescentOptions descent_options(const SolveCase& c) {
-    return {.optimizer = parse_optimizer(c.optimizer),
-            .lr = c.lr,
-            .max_iterations = max_iterations,
-            .tolerance = tolerance};
-}
-
-using InverseSolver = std::function<InverseResult(const Matrix&, const DescentOptions&)>;
-
-// The inverse's methods by name. linalg/inverse.hpp has one method, the tutorial's descent, and no enum for it
-// yet; a new method gets a line here (or, once there is a parse_inverse_method, that replaces this function).
-InverseSolver inverse_solver(std::string_view method) {
-    if (method == "descent")
-        return [](const Matrix& M, const DescentOptions& descent) {
-            return inverse_by_descent(M, {.descent = descent});
-        };
-    throw std::invalid_argument("bench_solve: unknown inverse method \"" + std::string(method) + "\" (choose descent)");
+// The method's defaults, then the case's optimiser, lr and tolerance where it has them.
+DescentOptions descent_options(const SolveCase& c, DescentOptions d) {
+    if (c.lr) {
+        d.optimizer = parse_optimizer(c.optimizer);
+        d.lr = c.lr;
+        d.max_iterations = max_iterations;
+    }
+    if (c.tolerance != own_tolerance) d.tolerance = c.tolerance;
+    return d;
 }
 
 // The descent's settings and outcome, shared by every solve benchmark.
 void report_descent(benchmark::State& state, const DescentOptions& options, const DescentReport& report) {
-    state.counters["lr"] = options.lr.value_or(default_lr(options.optimizer));  // for the report's table
+    if (options.lr) state.counters["lr"] = *options.lr;  // for the report's table
     state.counters["descent_iterations"] = static_cast<double>(report.iterations);
     state.counters["final_loss"] = report.final_loss;
     state.counters["converged"] = report.status == Status::converged ? 1.0 : 0.0;
@@ -96,14 +99,13 @@ void time_svd(benchmark::State& state, const Matrix& M, const SvdOptions& option
     state.counters["max_singular_value_error"] = error.max_singular_value_error;
 }
 
-void time_inverse(benchmark::State& state, const Matrix& M, const InverseSolver& solve,
-                  const DescentOptions& descent) {
+void time_inverse(benchmark::State& state, const Matrix& M, const InverseOptions& options) {
     InverseResult result;
     for (auto _ : state) {
-        result = solve(M, descent);
+        result = inverse_by_descent(M, options);
         benchmark::DoNotOptimize(result.inverse.data());
     }
-    report_descent(state, descent, result.report);
+    report_descent(state, options.descent, result.report);
     const InverseComparison error = compare_inverse(M, result.inverse, lapack_inverse(M));
     state.counters["residual"] = error.residual;
     state.counters["error_vs_lapack"] = error.max_error_vs_reference;
@@ -114,7 +116,8 @@ void time_inverse(benchmark::State& state, const Matrix& M, const InverseSolver&
 void register_solve_benchmarks() {
     for (const SolveCase& c : svd_cases) {
         // Parsed here, so a misspelt name fails at start-up, and printed back, so names are canonical.
-        const SvdOptions options{.method = parse_svd_method(c.method), .descent = descent_options(c)};
+        SvdOptions options = default_svd_options(parse_svd_method(c.method));
+        options.descent = descent_options(c, options.descent);
         for (const TutorialMatrix& t : tutorial_svd_matrices()) {
             const std::string name =
                 "svd_solve/" + std::string(to_string(options.method)) + "/" + c.optimizer + "/" + t.name;
@@ -125,13 +128,14 @@ void register_solve_benchmarks() {
         }
     }
     for (const SolveCase& c : inverse_cases) {
-        const InverseSolver solve = inverse_solver(c.method);
-        const DescentOptions descent = descent_options(c);
+        InverseOptions options = default_inverse_options(parse_inverse_method(c.method));
+        options.descent = descent_options(c, options.descent);
         for (const TutorialMatrix& t : tutorial_inverse_matrices()) {
-            const std::string name = "inverse_solve/" + c.method + "/" + c.optimizer + "/" + t.name;
+            const std::string name =
+                "inverse_solve/" + std::string(to_string(options.method)) + "/" + c.optimizer + "/" + t.name;
             const Matrix M = tutorial_matrix(t.file);
-            benchmark::RegisterBenchmark(name.c_str(), [M, solve, descent](benchmark::State& state) {
-                time_inverse(state, M, solve, descent);
+            benchmark::RegisterBenchmark(name.c_str(), [M, options](benchmark::State& state) {
+                time_inverse(state, M, options);
             })->Unit(benchmark::kMillisecond);
         }
     }

@@ -10,6 +10,7 @@
 #include <limits>
 #include <string>
 
+#include "demos/tutorial_data.hpp"
 #include "linalg/inverse.hpp"
 #include "linalg/inverse_convergence.hpp"
 #include "linalg/metrics.hpp"
@@ -20,10 +21,7 @@ using namespace tapegrad;
 int main() {
     // The tutorial's M1: torch.manual_seed(314); torch.rand(4, 4) (demos/data/inverse_M1_4x4.csv), condition
     // number 18.67.
-    const Matrix M{{0.7196354866027832, 0.6294925808906555, 0.6667295098304749, 0.3384963870048523},
-                   {0.8522237539291382, 0.31256353855133057, 0.5005768537521362, 0.4642782211303711},
-                   {0.008270680904388428, 0.44691288471221924, 0.8028827905654907, 0.551185131072998},
-                   {0.3555806875228882, 0.37097591161727905, 0.682988166809082, 0.3074285387992859}};
+    const Matrix M = tutorial_matrix("inverse_M1_4x4.csv");
     const std::vector<InverseMethod> methods = {InverseMethod::descent, InverseMethod::scaled_descent,
                                                 InverseMethod::line_search, InverseMethod::conjugate_gradient,
                                                 InverseMethod::newton_schulz};

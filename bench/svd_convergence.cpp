@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <string>
 
+#include "demos/tutorial_data.hpp"
 #include "linalg/svd.hpp"
 #include "linalg/svd_history.hpp"
 
@@ -13,11 +14,7 @@ using namespace tapegrad;
 
 int main() {
     // demos/data/svd_M1_5x4.csv: torch.manual_seed(314); torch.rand(5, 4), in float32.
-    const Matrix M1{{0.7196354866027832, 0.6294925808906555, 0.6667295098304749, 0.3384963870048523},
-                    {0.8522237539291382, 0.31256353855133057, 0.5005768537521362, 0.4642782211303711},
-                    {0.008270680904388428, 0.44691288471221924, 0.8028827905654907, 0.551185131072998},
-                    {0.3555806875228882, 0.37097591161727905, 0.682988166809082, 0.3074285387992859},
-                    {0.41142916679382324, 0.6122983694076538, 0.7536777853965759, 0.42343664169311523}};
+    const Matrix M1 = tutorial_matrix("svd_M1_5x4.csv");
     std::printf("method,iteration,loss,singular_value_error,reconstruction_error,orthogonality_error\n");
     for (const SvdMethod method : {SvdMethod::penalty, SvdMethod::stiefel_descent, SvdMethod::stiefel_cg, SvdMethod::trust_region}) {
         const SvdOptions options = default_svd_options(method);

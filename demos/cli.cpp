@@ -30,9 +30,10 @@ void add_solver_flags(CLI::App& app, Options& o) {
     app.add_option("--lr", o.lr, "Learning rate (default 0.9; 0.01 for adam)")->check(CLI::PositiveNumber);
     app.add_option("--momentum", o.momentum, "Momentum, in [0, 1)")->check(CLI::Range(0.0, 0.999999999))->capture_default_str();
     app.add_option("--iterations", o.iterations, "Maximum iterations (default: the tutorial's)")->check(CLI::NonNegativeNumber);
-    app.add_option("--tolerance", o.tolerance, "Stop once the loss is at most this; 0 runs every iteration")
-        ->check(CLI::NonNegativeNumber)
-        ->capture_default_str();
+    app.add_option("--tolerance", o.tolerance,
+                   "Stop once the loss is at most this (the tutorial's methods: 0, the default, runs every iteration); "
+                   "the robust methods' own default is their accuracy target")
+        ->check(CLI::NonNegativeNumber);
     app.add_option("--guess-seed", o.guess_seed, "Seed of the initial guess (the tutorial's is 314)")->capture_default_str();
 }
 
@@ -55,13 +56,12 @@ std::string chosen_method(const Options& o, std::string_view tutorial, std::stri
     return std::string(o.matrix_file || o.rows || o.cols ? most_robust : tutorial);
 }
 
-DescentOptions descent_options(const Options& o, long default_iterations, const std::string& label) {
-    DescentOptions d;
+DescentOptions descent_options(const Options& o, DescentOptions d, const std::string& label) {
     d.optimizer = parse_optimizer(o.optimizer);
     d.lr = o.lr;
     d.momentum = o.momentum;
-    d.max_iterations = o.iterations.value_or(default_iterations);
-    d.tolerance = o.tolerance;
+    d.max_iterations = o.iterations.value_or(d.max_iterations);
+    d.tolerance = o.tolerance.value_or(d.tolerance);
     d.seed = o.guess_seed;
     if (!o.quiet && !o.json && isatty(STDERR_FILENO)) {
         const long total = d.max_iterations;

@@ -26,7 +26,7 @@ struct Options {
     std::optional<double> lr;                // --lr
     double momentum = 0.9;                   // --momentum
     std::optional<long> iterations;          // --iterations
-    double tolerance = 0.0;                  // --tolerance
+    std::optional<double> tolerance;         // --tolerance
     std::uint64_t guess_seed = 314;          // --guess-seed: of the descent's initial guess
     std::string out_dir = "out";             // --out
     bool json = false;                       // --json
@@ -53,8 +53,9 @@ std::vector<NamedMatrix> matrices_to_run(const Options& options,
 // matrix of the user's (--matrix or --rows/--cols).
 std::string chosen_method(const Options& options, std::string_view tutorial, std::string_view most_robust);
 
-// The descent settings the flags ask for, with progress on stderr when it is a terminal (and not --quiet).
-DescentOptions descent_options(const Options& options, long default_iterations, const std::string& label);
+// The method's defaults with what the flags set on top, and progress on stderr when it is a terminal (and not
+// --quiet).
+DescentOptions descent_options(const Options& options, DescentOptions defaults, const std::string& label);
 
 // --out, created if missing.
 std::filesystem::path output_directory(const Options& options);

@@ -69,7 +69,7 @@ int run_demo(const demo::Options& o) {
         require_invertible(c);
         InverseOptions options = default_inverse_options(method);
         options.variant = variant;
-        options.descent = demo::descent_options(o, options.descent.max_iterations, c.label());
+        options.descent = demo::descent_options(o, options.descent, c.label());
         const InverseResult r = inverse_by_descent(c.M, options);
         const Matrix reference = lapack_inverse(c.M);
         const InverseComparison cmp = compare_inverse(c.M, r.inverse, reference);

@@ -204,8 +204,8 @@ TEST_CASE("bad flags: unknown, negative or non-numeric values are named") {
 
 TEST_CASE("a diverging descent is reported, with exit status 3") {
     const TempDir out;
-    // --seed 7's random 3x5 is one of the matrices the tutorial's lr 0.9 cannot handle.
-    const Run r = run("svd_demo", "--rows 3 --cols 5 --seed 7 --quiet --out " + out.path().string());
+    // --seed 7's random 3x5 is one of the matrices the tutorial's method with its lr 0.9 cannot handle.
+    const Run r = run("svd_demo", "--rows 3 --cols 5 --seed 7 --method penalty --quiet --out " + out.path().string());
     CHECK(r.exit_code == 3);
     CHECK(contains(r.err, "DIVERGED"));
     CHECK(contains(r.out, "diverged"));
@@ -224,4 +224,19 @@ TEST_CASE("inverse_demo: with --matrix the default is the most robust method; --
     const Run ns = run("inverse_demo", "--rows 6 --seed 3 --method newton_schulz --json");
     REQUIRE(ns.exit_code == 0);
     CHECK(nlohmann::json::parse(ns.out)["max_error_vs_reference"].get<double>() < 1e-8);
+}
+
+TEST_CASE("svd_demo: with --matrix or --rows the default is the most robust method") {
+    const Run m1 = run("svd_demo", "--matrix " + data("svd_M1_5x4.csv") + " --json");
+    REQUIRE(m1.exit_code == 0);
+    const auto j = nlohmann::json::parse(m1.out);
+    CHECK(j["method"] == "trust-region");
+    CHECK(j["status"] == "converged");
+    CHECK(j["iterations"].get<int>() <= 100);
+    CHECK(j["max_singular_value_error"].get<double>() < 1e-12);
+    // The matrix on which the tutorial's method diverges (the test above) is no trouble for it.
+    const Run hard = run("svd_demo", "--rows 3 --cols 5 --seed 7 --json");
+    REQUIRE(hard.exit_code == 0);
+    CHECK(nlohmann::json::parse(hard.out)["status"] == "converged");
+    CHECK(nlohmann::json::parse(run("svd_demo", "--json").out)["method"] == "penalty");
 }

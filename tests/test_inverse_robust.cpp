@@ -10,6 +10,7 @@
 
 #include "autodiff/autodiff.hpp"
 #include "helpers.hpp"
+#include "demos/tutorial_data.hpp"
 #include "linalg/inverse.hpp"
 #include "linalg/inverse_convergence.hpp"
 #include "linalg/line_search.hpp"
@@ -25,10 +26,7 @@ namespace {
 constexpr double epsilon = std::numeric_limits<double>::epsilon();
 
 // The tutorial's M1 (torch.manual_seed(314); torch.rand(4, 4); demos/data/inverse_M1_4x4.csv), κ = 18.67.
-const Matrix M1{{0.7196354866027832, 0.6294925808906555, 0.6667295098304749, 0.3384963870048523},
-                {0.8522237539291382, 0.31256353855133057, 0.5005768537521362, 0.4642782211303711},
-                {0.008270680904388428, 0.44691288471221924, 0.8028827905654907, 0.551185131072998},
-                {0.3555806875228882, 0.37097591161727905, 0.682988166809082, 0.3074285387992859}};
+const Matrix M1 = tutorial_matrix("inverse_M1_4x4.csv");
 
 // LAPACK's inverse is itself only accurate to about κ·ε, relative; ours must agree with it to 1e-8 where the
 // condition number allows that, and to 20·κ·ε where it does not (κ > 2e6).
