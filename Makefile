@@ -39,7 +39,7 @@ bench: build
 	    --benchmark_out=$(BENCH_OUT)/results.json --benchmark_out_format=json $(BENCH_FLAGS)
 	@$(BIN)/svd_suite trust-region full --all > docs/suite_svd.txt
 	@$(BIN)/inverse_suite full conjugate_gradient newton_schulz > docs/suite_inverse.txt
-	@$(BIN)/tapegrad_method_plots --out docs
+	@$(BIN)/tapegrad_method_plots --out docs/img
 	@$(BIN)/tapegrad_report --results $(BENCH_OUT)/results.json --pytorch $(BENCH_OUT)/pytorch.json --out docs
 
 # The tutorial's own PyTorch loops, timed (bench/pytorch_reference.py), for the report's PyTorch columns. Not

@@ -1,8 +1,8 @@
 // The tutorial's methods and the robust ones side by side: the error after each iteration on the tutorial's M1,
 // one log-log plot for the SVD (max |σ − σ_LAPACK| / σ₁) and one for the inverse (‖X·M − I‖_F). make bench
-// draws them into docs/ (svd_methods.svg, inverse_methods.svg); docs/svd.md and docs/inverse.md show them.
+// draws them into docs/img/ (svd_methods.svg, inverse_methods.svg); docs/svd.md and docs/inverse.md show them.
 //
-//   build/bin/tapegrad_method_plots --out docs
+//   build/bin/tapegrad_method_plots --out docs/img
 #include <CLI/CLI.hpp>
 
 #include <cmath>
