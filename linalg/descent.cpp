@@ -14,14 +14,14 @@ constexpr double explosion_factor = 1e8;
 constexpr long stall_window = 1000;
 constexpr double stall_improvement = 1e-3;
 
-std::string format(double x) {
+}  // namespace
+
+std::string brief(double x) {
     std::ostringstream out;
     out.precision(3);
     out << x;
     return out.str();
 }
-
-}  // namespace
 
 std::string_view to_string(OptimizerKind kind) {
     switch (kind) {
@@ -58,18 +58,18 @@ void require_finite_nonempty(const char* who, const Matrix& m) {
         for (std::size_t j = 0; j < m.cols(); ++j)
             if (!std::isfinite(m(i, j)))
                 throw std::invalid_argument(std::string(who) + ": entry (" + std::to_string(i) + ", " + std::to_string(j) +
-                                            ") is " + format(m(i, j)) + "; every entry must be finite");
+                                            ") is " + brief(m(i, j)) + "; every entry must be finite");
 }
 
 Descent::Descent(const DescentOptions& options, std::vector<Parameter*> params)
     : options_(options), params_(std::move(params)), lr_(options.lr.value_or(default_lr(options.optimizer))) {
-    if (!(lr_ > 0.0) || !std::isfinite(lr_)) throw std::invalid_argument("descent: lr must be > 0, got " + format(lr_));
+    if (!(lr_ > 0.0) || !std::isfinite(lr_)) throw std::invalid_argument("descent: lr must be > 0, got " + brief(lr_));
     if (!(options.momentum >= 0.0 && options.momentum < 1.0))
-        throw std::invalid_argument("descent: momentum must be in [0, 1), got " + format(options.momentum));
+        throw std::invalid_argument("descent: momentum must be in [0, 1), got " + brief(options.momentum));
     if (options.max_iterations < 0)
         throw std::invalid_argument("descent: max_iterations must be >= 0, got " + std::to_string(options.max_iterations));
     if (!(options.tolerance >= 0.0))
-        throw std::invalid_argument("descent: tolerance must be >= 0, got " + format(options.tolerance));
+        throw std::invalid_argument("descent: tolerance must be >= 0, got " + brief(options.tolerance));
     if (options.progress && options.progress_interval <= 0)
         throw std::invalid_argument("descent: progress_interval must be > 0, got " + std::to_string(options.progress_interval));
     switch (options.optimizer) {
@@ -94,19 +94,19 @@ bool Descent::should_stop(double loss) {
     const long iteration = static_cast<long>(report_.losses.size());  // 1-based: this loss's iteration
     if (!std::isfinite(loss)) {
         report_.status = Status::diverged;
-        report_.message = "the loss became " + format(loss) + " at iteration " + std::to_string(iteration);
+        report_.message = "the loss became " + brief(loss) + " at iteration " + std::to_string(iteration);
         return true;
     }
     const double first = report_.losses.front();
     if (first > 0.0 && loss > explosion_factor * first) {
         report_.status = Status::diverged;
-        report_.message = "the loss exploded to " + format(loss) + " (from " + format(first) + ") at iteration " +
+        report_.message = "the loss exploded to " + brief(loss) + " (from " + brief(first) + ") at iteration " +
                           std::to_string(iteration) + "; try a smaller learning rate";
         return true;
     }
     if (options_.tolerance > 0.0 && loss <= options_.tolerance) {
         report_.status = Status::converged;
-        report_.message = "the loss reached " + format(loss) + " <= tolerance " + format(options_.tolerance) +
+        report_.message = "the loss reached " + brief(loss) + " <= tolerance " + brief(options_.tolerance) +
                           " at iteration " + std::to_string(iteration);
         return true;
     }
@@ -114,15 +114,15 @@ bool Descent::should_stop(double loss) {
     if (options_.tolerance > 0.0 && iteration % stall_window == 0) {
         if (iteration > stall_window && best_loss_ > (1.0 - stall_improvement) * best_at_checkpoint_) {
             report_.status = Status::stalled;
-            report_.message = "the loss stopped improving at " + format(best_loss_) + " (tolerance " +
-                              format(options_.tolerance) + ") by iteration " + std::to_string(iteration);
+            report_.message = "the loss stopped improving at " + brief(best_loss_) + " (tolerance " +
+                              brief(options_.tolerance) + ") by iteration " + std::to_string(iteration);
             return true;
         }
         best_at_checkpoint_ = best_loss_;
     }
     if (iteration >= options_.max_iterations) {
         report_.status = Status::max_iterations;
-        report_.message = "ran all " + std::to_string(iteration) + " iterations; final loss " + format(loss);
+        report_.message = "ran all " + std::to_string(iteration) + " iterations; final loss " + brief(loss);
         return true;
     }
     return false;

@@ -87,6 +87,9 @@ private:
     std::chrono::steady_clock::time_point start_;
 };
 
+// x to 3 significant digits, as the stop messages print numbers: "1.48e-31", "0.9".
+std::string brief(double x);
+
 // Throws std::invalid_argument naming `who` when m is empty or holds a NaN or Inf.
 void require_finite_nonempty(const char* who, const Matrix& m);
 

@@ -2,7 +2,6 @@
 
 #include <cmath>
 #include <limits>
-#include <sstream>
 #include <stdexcept>
 
 #include "linalg/norms.hpp"
@@ -15,13 +14,6 @@ constexpr double epsilon = std::numeric_limits<double>::epsilon();
 // A loss counts as a new low when it is below the last low by this fraction: smaller changes are rounding noise.
 constexpr double new_low = 1e-12;
 
-std::string format(double x) {
-    std::ostringstream out;
-    out.precision(3);
-    out << x;
-    return out.str();
-}
-
 }  // namespace
 
 InverseWatch::InverseWatch(const Matrix& M, const DescentOptions& options, const StopRule& rule)
@@ -29,7 +21,7 @@ InverseWatch::InverseWatch(const Matrix& M, const DescentOptions& options, const
     if (options.max_iterations < 0)
         throw std::invalid_argument("descent: max_iterations must be >= 0, got " + std::to_string(options.max_iterations));
     if (!(options.tolerance >= 0.0))
-        throw std::invalid_argument("descent: tolerance must be >= 0, got " + format(options.tolerance));
+        throw std::invalid_argument("descent: tolerance must be >= 0, got " + brief(options.tolerance));
     if (options.progress && options.progress_interval <= 0)
         throw std::invalid_argument("descent: progress_interval must be > 0, got " + std::to_string(options.progress_interval));
     running_ = options.max_iterations > 0;
@@ -60,7 +52,7 @@ void InverseWatch::decide(double loss, const Matrix& X) {
     const long iteration = static_cast<long>(report_.losses.size());
     const std::string at = " at iteration " + std::to_string(iteration);
     if (!std::isfinite(loss)) {
-        stop(Status::diverged, "the loss became " + format(loss) + at);
+        stop(Status::diverged, "the loss became " + brief(loss) + at);
         return;
     }
     const double residual = n_ * std::sqrt(loss);                // ‖X·M − I‖_F, as computed
@@ -68,35 +60,35 @@ void InverseWatch::decide(double loss, const Matrix& X) {
     const double condition = norm_1_M_ * norm_1(X);                  // κ₁(M), once X ≈ M⁻¹
     if (condition * epsilon >= 1.0) {
         stop(Status::singular, "M is numerically singular (condition number ≳ 1/ε), at least for this method: "
-                               "‖M‖₁·‖X‖₁ reached " + format(condition) + at + ", where rounding in X·M is as large as I");
+                               "‖M‖₁·‖X‖₁ reached " + brief(condition) + at + ", where rounding in X·M is as large as I");
         return;
     }
     // Only an X with ‖X·M − I‖_F < 1/2, rounding included, proves M invertible; only such an X can have converged.
     const bool near = residual + floor < 0.5;
     if (near && options_.tolerance > 0.0 && loss <= options_.tolerance) {
-        stop(Status::converged, "the loss reached " + format(loss) + " <= tolerance " + format(options_.tolerance) + at);
+        stop(Status::converged, "the loss reached " + brief(loss) + " <= tolerance " + brief(options_.tolerance) + at);
         return;
     }
     if (near && residual <= floor) {
-        stop(Status::converged, "X·M is I to rounding" + at + ": ‖X·M − I‖_F = " + format(residual) +
-                                    " <= √n·ε·‖M‖_F·‖X‖_F = " + format(floor));
+        stop(Status::converged, "X·M is I to rounding" + at + ": ‖X·M − I‖_F = " + brief(residual) +
+                                    " <= √n·ε·‖M‖_F·‖X‖_F = " + brief(floor));
         return;
     }
     if (since_low_ >= (near ? rule_.patience_near : rule_.patience_far)) {
-        const std::string paused = "the loss stopped falling at " + format(low_mark_) + " (‖X·M − I‖_F = " +
-                                   format(n_ * std::sqrt(low_mark_)) + ") by iteration " + std::to_string(iteration);
+        const std::string paused = "the loss stopped falling at " + brief(low_mark_) + " (‖X·M − I‖_F = " +
+                                   brief(n_ * std::sqrt(low_mark_)) + ") by iteration " + std::to_string(iteration);
         if (!near)
             stop(Status::singular, "M is singular: " + paused + ", a positive floor, so no X makes X·M = I (or M is "
                                    "too close to singular for this method to tell)");
         else if (rule_.pause_near_is_convergence)
             stop(Status::converged, paused + ": as close to I as rounding allows (condition number about " +
-                                        format(condition) + ")");
+                                        brief(condition) + ")");
         else
             stop(Status::stalled, paused + ", before X·M reached I to rounding");
         return;
     }
     if (iteration >= options_.max_iterations) {
-        stop(Status::max_iterations, "ran all " + std::to_string(iteration) + " iterations; final loss " + format(loss));
+        stop(Status::max_iterations, "ran all " + std::to_string(iteration) + " iterations; final loss " + brief(loss));
     }
 }
 

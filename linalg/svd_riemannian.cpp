@@ -8,7 +8,6 @@
 #include <cmath>
 #include <limits>
 #include <optional>
-#include <sstream>
 #include <string>
 
 #include "linalg/brockett.hpp"
@@ -18,13 +17,6 @@ namespace tapegrad {
 
 namespace {
 
-std::string format(double x) {
-    std::ostringstream out;
-    out.precision(3);
-    out << x;
-    return out.str();
-}
-
 // The bookkeeping the three methods share, like linalg/descent.hpp's for the tutorial's loop: the loss of every
 // iteration, the stopping tests, the report.
 class Run {
@@ -33,7 +25,7 @@ public:
         if (options.max_iterations < 0)
             throw std::invalid_argument("svd_by_descent: max_iterations must be >= 0, got " + std::to_string(options.max_iterations));
         if (!(options.tolerance >= 0.0))
-            throw std::invalid_argument("svd_by_descent: tolerance must be >= 0, got " + format(options.tolerance));
+            throw std::invalid_argument("svd_by_descent: tolerance must be >= 0, got " + brief(options.tolerance));
         if (options.progress && options.progress_interval <= 0)
             throw std::invalid_argument("svd_by_descent: progress_interval must be > 0, got " +
                                         std::to_string(options.progress_interval));
@@ -49,13 +41,13 @@ public:
         const long i = iteration();
         if (options_.progress && i % options_.progress_interval == 0) options_.progress(i, e.loss);
         if (!std::isfinite(e.loss) || !std::isfinite(e.grad_norm))
-            return stop(Status::diverged, "the loss became " + format(e.loss) + " at iteration " + std::to_string(i));
+            return stop(Status::diverged, "the loss became " + brief(e.loss) + " at iteration " + std::to_string(i));
         if (e.grad_norm <= options_.tolerance)
-            return stop(Status::converged, "the gradient's norm reached " + format(e.grad_norm) + " <= tolerance " +
-                                               format(options_.tolerance) + " at iteration " + std::to_string(i));
+            return stop(Status::converged, "the gradient's norm reached " + brief(e.grad_norm) + " <= tolerance " +
+                                               brief(options_.tolerance) + " at iteration " + std::to_string(i));
         if (i >= options_.max_iterations)
             return stop(Status::max_iterations, "ran all " + std::to_string(i) + " iterations; gradient norm " +
-                                                    format(e.grad_norm) + ", loss " + format(e.loss));
+                                                    brief(e.grad_norm) + ", loss " + brief(e.loss));
         return false;
     }
 
@@ -121,7 +113,7 @@ SvdResult svd_stiefel_descent(const Matrix& M, const SvdOptions& options) {
         std::optional<Point> next = backtrack(problem, p.x, -1.0 * p.e.grad, -p.e.grad_norm * p.e.grad_norm, reference, t);
         if (!next) {
             run.stop(Status::stalled, "the line search found no decrease at iteration " + std::to_string(run.iteration()) +
-                                          "; gradient norm " + format(p.e.grad_norm));
+                                          "; gradient norm " + brief(p.e.grad_norm));
             break;
         }
         // Barzilai–Borwein: the step size that fits the curvature seen between the last two points, the two
@@ -157,7 +149,7 @@ SvdResult svd_stiefel_cg(const Matrix& M, const SvdOptions& options) {
         std::optional<Point> next = backtrack(problem, p.x, d, slope, p.e.cost, t);
         if (!next) {
             run.stop(Status::stalled, "the line search found no decrease at iteration " + std::to_string(run.iteration()) +
-                                          "; gradient norm " + format(p.e.grad_norm));
+                                          "; gradient norm " + brief(p.e.grad_norm));
             break;
         }
         // Carry the old direction and gradient to the new point's tangent space by projecting them there.
@@ -250,7 +242,7 @@ SvdResult svd_trust_region(const Matrix& M, const SvdOptions& options) {
         if (predicted >= 0.0 && rho > 0.1) p = std::move(candidate);
         if (radius < 1e-14 * max_radius) {
             run.stop(Status::stalled, "the trust region shrank to nothing at iteration " + std::to_string(run.iteration()) +
-                                          "; gradient norm " + format(p.e.grad_norm));
+                                          "; gradient norm " + brief(p.e.grad_norm));
             break;
         }
     }

@@ -6,33 +6,15 @@
 #include <functional>
 
 #include "autodiff/gemm.hpp"
+#include "linalg/stiefel.hpp"
 
 namespace tapegrad {
-
-Matrix random_orthonormal(std::size_t rows, std::size_t cols, Random& rng) {
-    // Modified Gram–Schmidt twice ("twice is enough") on Gaussian columns: orthonormal to rounding.
-    Matrix q(rows, cols);
-    for (std::size_t k = 0; k < q.size(); ++k) q.data()[k] = rng.normal();
-    for (int pass = 0; pass < 2; ++pass)
-        for (std::size_t j = 0; j < cols; ++j) {
-            for (std::size_t p = 0; p < j; ++p) {
-                double dot = 0.0;
-                for (std::size_t i = 0; i < rows; ++i) dot += q(i, p) * q(i, j);
-                for (std::size_t i = 0; i < rows; ++i) q(i, j) -= dot * q(i, p);
-            }
-            double norm = 0.0;
-            for (std::size_t i = 0; i < rows; ++i) norm += q(i, j) * q(i, j);
-            norm = std::sqrt(norm);
-            for (std::size_t i = 0; i < rows; ++i) q(i, j) /= norm;
-        }
-    return q;
-}
 
 Matrix with_singular_values(std::size_t m, std::size_t n, const std::vector<double>& s, Random& rng) {
     const std::size_t k = std::min(m, n);
     if (s.size() != k) throw std::invalid_argument("with_singular_values: needs min(m, n) values");
-    Matrix left = random_orthonormal(m, k, rng);
-    const Matrix right = random_orthonormal(n, k, rng);
+    Matrix left = random_stiefel(m, k, rng);
+    const Matrix right = random_stiefel(n, k, rng);
     for (std::size_t i = 0; i < m; ++i)
         for (std::size_t j = 0; j < k; ++j) left(i, j) *= s[j];
     Matrix M(m, n);

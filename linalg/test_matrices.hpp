@@ -16,10 +16,8 @@ struct TestMatrix {
     std::vector<double> singular_values;  // as constructed, descending (LAPACK's agree to about ε·σ₁)
 };
 
-// A rows x cols matrix (rows >= cols) with orthonormal columns: Householder QR of a Gaussian matrix.
-Matrix random_orthonormal(std::size_t rows, std::size_t cols, Random& rng);
-
-// Q₁·diag(σ)·Q₂ᵀ for m×n with min(m, n) values σ (any order; they are not sorted here).
+// Q₁·diag(σ)·Q₂ᵀ for m×n with min(m, n) values σ (any order; they are not sorted here), Q₁ and Q₂ random
+// points of the Stiefel manifolds (linalg/stiefel.hpp's random_stiefel).
 Matrix with_singular_values(std::size_t m, std::size_t n, const std::vector<double>& singular_values, Random& rng);
 
 enum class SuiteSize {
