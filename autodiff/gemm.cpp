@@ -34,18 +34,26 @@ void gemm_loops(ConstMatrixRef a, Trans ta, ConstMatrixRef b, Trans tb, MatrixRe
         out = beta == 0.0 ? alpha * sum : alpha * sum + beta * out;  // beta = 0 overwrites, even a NaN
     };
     // Four entries of a row of C at a time, summed in registers: below the BLAS threshold every product is
-    // tiny, and keeping the sums out of memory matters more than anything else.
+    // tiny, and keeping the sums out of memory matters more than anything else. When op(B)'s rows are contiguous
+    // (B not transposed) the four sums are one vector operation; the compiler is told so by a separate loop.
     for (std::size_t i = 0; i < m; ++i) {
         const double* a_i = a.data + i * a_row;
         std::size_t j = 0;
         for (; j + 4 <= n; j += 4) {
-            double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
-            for (std::size_t p = 0; p < k; ++p) {
-                const double x = a_i[p * a_col];
-                const double* b_p = b.data + p * b_row + j * b_col;
-                s0 += x * b_p[0], s1 += x * b_p[b_col], s2 += x * b_p[2 * b_col], s3 += x * b_p[3 * b_col];
-            }
-            store(i, j, s0), store(i, j + 1, s1), store(i, j + 2, s2), store(i, j + 3, s3);
+            double s[4] = {0.0, 0.0, 0.0, 0.0};
+            if (b_col == 1)
+                for (std::size_t p = 0; p < k; ++p) {
+                    const double x = a_i[p * a_col];
+                    const double* b_p = b.data + p * b_row + j;
+                    for (std::size_t q = 0; q < 4; ++q) s[q] += x * b_p[q];
+                }
+            else
+                for (std::size_t p = 0; p < k; ++p) {
+                    const double x = a_i[p * a_col];
+                    const double* b_p = b.data + p * b_row + j * b_col;
+                    for (std::size_t q = 0; q < 4; ++q) s[q] += x * b_p[q * b_col];
+                }
+            for (std::size_t q = 0; q < 4; ++q) store(i, j + q, s[q]);
         }
         for (; j < n; ++j) {
             double sum = 0.0;
