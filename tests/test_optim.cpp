@@ -118,3 +118,22 @@ TEST_CASE("optimisers reject bad settings by name") {
     CHECK(error_message([&] { Adam({&p}, {.beta1 = 1.0}); }) == "Adam: beta1 must be in [0, 1), got 1.000000");
     CHECK(error_message([&] { Sgd({nullptr}, {}); }) == "Optimizer: a parameter pointer is null");
 }
+
+TEST_CASE("the tutorial's momentum trick, spelled verbatim, gives Sgd's iterates to the bit") {
+    const Matrix M = uniform(4, 4, 7, 0.0, 1.0), I = Matrix::identity(4);
+    const double lr = 0.9, momentum = 0.9;
+    Parameter X(uniform(4, 4, 8, 0.0, 1.0)), Y(X.value);
+    Sgd sgd({&Y}, {.lr = lr, .momentum = momentum});
+    Tape tape;
+    for (int step = 0; step < 300; ++step) {
+        tape.clear();
+        backward(inverse_loss(tape.param(X), tape.constant(M), I, InverseVariant::right));
+        X.value -= lr * X.grad;  // with torch.no_grad(): X -= lr * X.grad
+        X.grad *= momentum;      //                       X.grad *= momentum
+        sgd.zero_grad();
+        backward(inverse_loss(tape.param(Y), tape.constant(M), I, InverseVariant::right));
+        sgd.step();
+    }
+    CHECK(X.value == Y.value);
+    CHECK(max_abs_diff(matmul(X.value, M), I) < 1e-6);
+}
