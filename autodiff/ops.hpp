@@ -33,6 +33,7 @@ Var relu(const Var& x);                     // d/dx = [x > 0]·G
 
 // --- ops_linear.cpp: products and reshaping ---
 Var matmul(const Var& a, const Var& b);  // the matrix product A·B: d/dA = G·Bᵀ, d/dB = Aᵀ·G
+Var matmul_transposed(const Var& a, const Var& b);  // A·Bᵀ, no copy of Bᵀ: d/dA = G·B, d/dB = Gᵀ·A
 Var transpose(const Var& x);             // d/dX = Gᵀ
 Var gram(const Var& x);                  // XᵀX as one node: d/dX = X·(G + Gᵀ)
 Var diag(const Var& v);                  // vector (row or column) → diagonal matrix: d/dv_i = G_ii

@@ -1,4 +1,4 @@
-// Products and reshaping: matmul, transpose, gram, diag, diagonal.
+// Products and reshaping: matmul, matmul_transposed, transpose, gram, diag, diagonal.
 #include "autodiff/gemm.hpp"
 #include "autodiff/ops.hpp"
 
@@ -14,6 +14,21 @@ Var matmul(const Var& a, const Var& b) {
         if (const MatrixRef db = t.grad(n.b)) gemm(t.value(n.a), Trans::Yes, n.grad, Trans::No, db, 1.0, 1.0);
     }, a, b);
     gemm(a.value(), Trans::No, b.value(), Trans::No, node.value);
+    return out;
+}
+
+// Z = A·Bᵀ. The same numbers as matmul(a, transpose(b)), as one node: BLAS reads B transposed in place, so
+// nothing is copied forward and nothing is transposed back in the rule.
+Var matmul_transposed(const Var& a, const Var& b) {
+    if (a.cols() != b.cols())
+        throw shape_error("matmul_transposed", "cannot multiply", a.shape(), "by the transpose of", b.shape());
+    auto [out, node] = record({a.rows(), b.rows()}, [](Tape& t, const Node& n) {
+        // d/dA (A·Bᵀ) = G·B
+        if (const MatrixRef da = t.grad(n.a)) gemm(n.grad, Trans::No, t.value(n.b), Trans::No, da, 1.0, 1.0);
+        // d/dB (A·Bᵀ) = Gᵀ·A
+        if (const MatrixRef db = t.grad(n.b)) gemm(n.grad, Trans::Yes, t.value(n.a), Trans::No, db, 1.0, 1.0);
+    }, a, b);
+    gemm(a.value(), Trans::No, b.value(), Trans::Yes, node.value);
     return out;
 }
 

@@ -13,7 +13,8 @@ Var inverse_loss(const Var& X, const Var& M, ConstMatrixRef identity, InverseVar
 
 Var svd_penalty_loss(const Var& U, const Var& d, const Var& V, ConstMatrixRef M, ConstMatrixRef identity) {
     // U * s with s a 1xk row scales U's columns: the same numbers as U·diag(s), in O(mk) instead of O(mk²).
-    const Var USVt = matmul(U * square(d), transpose(V));
+    // matmul_transposed(A, V) is A·Vᵀ without copying Vᵀ.
+    const Var USVt = matmul_transposed(U * square(d), V);
     // gram(U) is UᵀU as one node (see ops_linear.cpp).
     return mse(USVt, M) + mse(gram(U), identity) / 100.0 + mse(gram(V), identity) / 100.0;
 }

@@ -158,6 +158,27 @@ TEST_CASE("ops: matmul value, gradcheck and shape error") {
                   {{2, 30}, {30, 30}}});  // the last is above the BLAS threshold
 }
 
+TEST_CASE("ops: matmul_transposed is matmul(a, transpose(b)) as one node") {
+    check_binary([](const Var& x, const Var& y) { return matmul_transposed(x, y); },
+                 {{{1, 1}, {1, 1}}, {{1, 5}, {1, 5}}, {{5, 1}, {3, 1}}, {{3, 4}, {2, 4}}, {{4, 4}, {4, 4}},
+                  {{2, 30}, {30, 30}}});
+    for (const Shape s : {Shape{5, 4}, Shape{40, 30}}) {  // both gemm paths
+        Parameter a1(uniform(s.rows, s.cols, 31)), b1(uniform(s.rows + 1, s.cols, 32)), a2(a1.value), b2(b1.value);
+        Tape t;
+        const Matrix w = uniform(s.rows, s.rows + 1, 33);
+        const Var fused = matmul_transposed(t.param(a1), t.param(b1));
+        const Var plain = matmul(t.param(a2), transpose(t.param(b2)));
+        CHECK(max_abs_diff(fused.value(), plain.value()) < 1e-13);
+        backward(fused, w);
+        backward(plain, w);
+        CHECK(max_abs_diff(a1.grad, a2.grad) < 1e-13);
+        CHECK(max_abs_diff(b1.grad, b2.grad) < 1e-13);
+    }
+    Tape t;
+    CHECK(error_message([&] { return matmul_transposed(t.constant(Matrix(5, 4)), t.constant(Matrix(3, 5))); }) ==
+          "matmul_transposed: cannot multiply 5x4 by the transpose of 3x5");
+}
+
 TEST_CASE("ops: transpose and gram") {
     const Matrix x{{1, 2, 3}, {4, 5, 6}};
     CHECK(value_of([](const Var& v) { return transpose(v); }, x) == x.transpose());
