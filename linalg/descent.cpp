@@ -61,17 +61,21 @@ void require_finite_nonempty(const char* who, const Matrix& m) {
                                             ") is " + brief(m(i, j)) + "; every entry must be finite");
 }
 
+void require_valid_stopping(const char* who, const DescentOptions& options) {
+    const std::string w = who;
+    if (options.max_iterations < 0)
+        throw std::invalid_argument(w + ": max_iterations must be >= 0, got " + std::to_string(options.max_iterations));
+    if (!(options.tolerance >= 0.0)) throw std::invalid_argument(w + ": tolerance must be >= 0, got " + brief(options.tolerance));
+    if (options.progress && options.progress_interval <= 0)
+        throw std::invalid_argument(w + ": progress_interval must be > 0, got " + std::to_string(options.progress_interval));
+}
+
 Descent::Descent(const DescentOptions& options, std::vector<Parameter*> params)
     : options_(options), params_(std::move(params)), lr_(options.lr.value_or(default_lr(options.optimizer))) {
     if (!(lr_ > 0.0) || !std::isfinite(lr_)) throw std::invalid_argument("descent: lr must be > 0, got " + brief(lr_));
     if (!(options.momentum >= 0.0 && options.momentum < 1.0))
         throw std::invalid_argument("descent: momentum must be in [0, 1), got " + brief(options.momentum));
-    if (options.max_iterations < 0)
-        throw std::invalid_argument("descent: max_iterations must be >= 0, got " + std::to_string(options.max_iterations));
-    if (!(options.tolerance >= 0.0))
-        throw std::invalid_argument("descent: tolerance must be >= 0, got " + brief(options.tolerance));
-    if (options.progress && options.progress_interval <= 0)
-        throw std::invalid_argument("descent: progress_interval must be > 0, got " + std::to_string(options.progress_interval));
+    require_valid_stopping("descent", options);
     switch (options.optimizer) {
         case OptimizerKind::momentum: break;  // the loop itself, in step()
         case OptimizerKind::sgd: optimizer_ = std::make_unique<Sgd>(params_, SgdOptions{.lr = lr_, .momentum = options.momentum}); break;

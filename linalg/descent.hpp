@@ -87,6 +87,10 @@ private:
     std::chrono::steady_clock::time_point start_;
 };
 
+// Throws std::invalid_argument, naming `who`, for stopping options no method can use: max_iterations < 0,
+// tolerance < 0 or NaN, a progress callback with progress_interval <= 0. Every method checks these.
+void require_valid_stopping(const char* who, const DescentOptions& options);
+
 // x to 3 significant digits, as the stop messages print numbers: "1.48e-31", "0.9".
 std::string brief(double x);
 

@@ -18,12 +18,7 @@ constexpr double new_low = 1e-12;
 
 InverseWatch::InverseWatch(const Matrix& M, const DescentOptions& options, const StopRule& rule)
     : options_(options), rule_(rule), n_(static_cast<double>(M.rows())), norm_1_M_(norm_1(M)), frobenius_M_(frobenius_norm(M)) {
-    if (options.max_iterations < 0)
-        throw std::invalid_argument("descent: max_iterations must be >= 0, got " + std::to_string(options.max_iterations));
-    if (!(options.tolerance >= 0.0))
-        throw std::invalid_argument("descent: tolerance must be >= 0, got " + brief(options.tolerance));
-    if (options.progress && options.progress_interval <= 0)
-        throw std::invalid_argument("descent: progress_interval must be > 0, got " + std::to_string(options.progress_interval));
+    require_valid_stopping("descent", options);
     running_ = options.max_iterations > 0;
     if (!running_) report_.message = "max_iterations is 0: nothing to do";
     start_ = std::chrono::steady_clock::now();

@@ -22,13 +22,7 @@ namespace {
 class Run {
 public:
     explicit Run(const DescentOptions& options) : options_(options), start_(std::chrono::steady_clock::now()) {
-        if (options.max_iterations < 0)
-            throw std::invalid_argument("svd_by_descent: max_iterations must be >= 0, got " + std::to_string(options.max_iterations));
-        if (!(options.tolerance >= 0.0))
-            throw std::invalid_argument("svd_by_descent: tolerance must be >= 0, got " + brief(options.tolerance));
-        if (options.progress && options.progress_interval <= 0)
-            throw std::invalid_argument("svd_by_descent: progress_interval must be > 0, got " +
-                                        std::to_string(options.progress_interval));
+        require_valid_stopping("svd_by_descent", options);
         if (options.max_iterations == 0) stop(Status::max_iterations, "max_iterations is 0: nothing to do");
     }
 
