@@ -19,10 +19,12 @@ build: deps
 test: build
 	@ctest --preset $(PRESET) -j $(JOBS)
 
+# svd_demo's verdict on the tutorial's M3 is exit status 4: the tutorial's method does not converge there in its
+# 20,000 steps (docs/svd.md), and the demo says so. That is the lesson, not a failure of make demo.
 demo: build
 	@$(BIN)/tensors_demo --out $(OUT)
 	@$(BIN)/inverse_demo --out $(OUT)
-	@$(BIN)/svd_demo --out $(OUT)
+	@$(BIN)/svd_demo --out $(OUT) || [ $$? -eq 4 ]
 	@echo "The plots (open them in a browser) and the loss CSVs are in $(OUT)/:" && ls $(OUT)
 
 # The benchmarks (bench/), short: one step, LAPACK and whole-solve families, three repetitions each (the report

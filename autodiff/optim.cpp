@@ -1,6 +1,7 @@
 #include "autodiff/optim.hpp"
 
 #include <cmath>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 
@@ -9,7 +10,10 @@ namespace tapegrad {
 namespace {
 
 void require(bool ok, const char* optimizer, const char* what, double value) {
-    if (!ok) throw std::invalid_argument(std::string(optimizer) + ": " + what + ", got " + std::to_string(value));
+    if (ok) return;
+    std::ostringstream got;
+    got << value;  // 1e-09, not std::to_string's 0.000000
+    throw std::invalid_argument(std::string(optimizer) + ": " + what + ", got " + got.str());
 }
 
 std::vector<Matrix> zeros_like(const std::vector<Parameter*>& params) {
@@ -27,6 +31,19 @@ Optimizer::Optimizer(std::vector<Parameter*> params) : params_(std::move(params)
 
 void Optimizer::zero_grad() {
     for (Parameter* p : params_) p->zero_grad();
+}
+
+Momentum::Momentum(std::vector<Parameter*> params, double lr, double momentum)
+    : Optimizer(std::move(params)), lr_(lr), momentum_(momentum) {
+    require(lr > 0.0 && std::isfinite(lr), "Momentum", "lr must be finite and > 0", lr);
+    require(momentum >= 0.0 && momentum < 1.0, "Momentum", "momentum must be in [0, 1)", momentum);
+}
+
+void Momentum::step() {
+    for (Parameter* p : params_) {  // the tutorial's two lines, verbatim
+        p->value.add_scaled(p->grad, -lr_);
+        p->grad *= momentum_;
+    }
 }
 
 Sgd::Sgd(std::vector<Parameter*> params, const SgdOptions& options)
@@ -89,6 +106,41 @@ void Adam::step() {
             p[k] -= step_size * m[k] / (std::sqrt(v[k]) / bias2_sqrt + eps);
         }
     }
+}
+
+std::string_view to_string(OptimizerKind kind) {
+    switch (kind) {
+        case OptimizerKind::momentum: return "momentum";
+        case OptimizerKind::sgd: return "sgd";
+        case OptimizerKind::nesterov: return "nesterov";
+        case OptimizerKind::adam: return "adam";
+    }
+    return "?";
+}
+
+double default_lr(OptimizerKind kind) { return kind == OptimizerKind::adam ? 0.01 : 0.9; }
+
+std::unique_ptr<Optimizer> make_optimizer(OptimizerKind kind, std::vector<Parameter*> params, std::optional<double> lr,
+                                          std::optional<double> momentum) {
+    const std::string who = "make_optimizer(" + std::string(to_string(kind)) + ")";
+    const char* name = who.c_str();
+    const double rate = lr.value_or(default_lr(kind));
+    // The torch optimisers accept lr = 0 and momentum >= 1; a descent can use neither.
+    require(rate > 0.0 && std::isfinite(rate), name, "lr must be finite and > 0", rate);
+    if (kind == OptimizerKind::adam) {
+        if (momentum) throw std::invalid_argument(who + ": adam takes no momentum (its betas are 0.9 and 0.999)");
+        return std::make_unique<Adam>(std::move(params), AdamOptions{.lr = rate});
+    }
+    const double mu = momentum.value_or(tutorial_momentum);
+    require(mu >= 0.0 && mu < 1.0, name, "momentum must be in [0, 1)", mu);
+    switch (kind) {
+        case OptimizerKind::momentum: return std::make_unique<Momentum>(std::move(params), rate, mu);
+        case OptimizerKind::sgd: return std::make_unique<Sgd>(std::move(params), SgdOptions{.lr = rate, .momentum = mu});
+        case OptimizerKind::nesterov:
+            return std::make_unique<Sgd>(std::move(params), SgdOptions{.lr = rate, .momentum = mu, .nesterov = true});
+        case OptimizerKind::adam: break;  // above
+    }
+    throw std::invalid_argument("make_optimizer: unknown optimizer");
 }
 
 }  // namespace tapegrad

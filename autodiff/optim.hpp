@@ -2,6 +2,9 @@
 // Optimisers over a list of parameters, with PyTorch's update rules (torch.optim.SGD and torch.optim.Adam).
 // They read p.grad and change p.value; state buffers are allocated once, so step() never allocates.
 #include <cstddef>
+#include <memory>
+#include <optional>
+#include <string_view>
 #include <vector>
 
 #include "autodiff/tape.hpp"
@@ -13,7 +16,7 @@ public:
     explicit Optimizer(std::vector<Parameter*> params);
     virtual ~Optimizer() = default;
     virtual void step() = 0;
-    void zero_grad();
+    virtual void zero_grad();  // every p.grad = 0, before the next backward()
 
 protected:
     std::vector<Parameter*> params_;
@@ -61,5 +64,38 @@ private:
     std::vector<Matrix> second_moments_;
     long steps_ = 0;
 };
+
+// The tutorial's own loop, written out by hand in part 1: p -= lr·p.grad; p.grad *= momentum. It never zeroes
+// the gradients: backward() adds the new gradient to momentum·(the old one), so p.grad is the velocity. The
+// iterates are torch.optim.SGD's with the same lr and momentum, to the bit (tests/test_optim.cpp).
+class Momentum final : public Optimizer {
+public:
+    Momentum(std::vector<Parameter*> params, double lr, double momentum);
+    void step() override;
+    void zero_grad() override {}  // the trick: the gradient buffer carries the velocity
+
+private:
+    double lr_, momentum_;
+};
+
+// The optimisers a descent can be asked for by name (the demos' --optimizer).
+enum class OptimizerKind {
+    momentum,  // the tutorial's hand-written loop (Momentum)
+    sgd,       // torch.optim.SGD with momentum: the same iterates as `momentum`
+    nesterov,  // torch.optim.SGD with nesterov=True
+    adam,      // torch.optim.Adam, betas (0.9, 0.999)
+};
+
+std::string_view to_string(OptimizerKind kind);
+double default_lr(OptimizerKind kind);  // 0.9 for the momentum family (the tutorial's), 0.01 for Adam
+
+// The tutorial's settings for the momentum family (momentum, sgd, nesterov): lr 0.9, momentum 0.9.
+constexpr double tutorial_momentum = 0.9;
+
+// The optimiser of that kind over params. lr unset takes default_lr(kind); momentum unset takes the tutorial's
+// for the momentum family, and must be unset for Adam (its betas are PyTorch's defaults): a momentum Adam would
+// ignore is an error, not a no-op. Throws std::invalid_argument, naming the optimiser, for what it cannot use.
+std::unique_ptr<Optimizer> make_optimizer(OptimizerKind kind, std::vector<Parameter*> params, std::optional<double> lr,
+                                          std::optional<double> momentum);
 
 }  // namespace tapegrad

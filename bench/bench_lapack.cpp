@@ -16,8 +16,7 @@
 
 #include "autodiff/autodiff.hpp"
 #include "bench/benchmarks.hpp"
-#include "bench/tutorial_matrices.hpp"
-#include "demos/tutorial_data.hpp"
+#include "io/tutorial_matrices.hpp"
 
 namespace tapegrad::bench {
 
@@ -74,14 +73,14 @@ void register_lapack_benchmarks() {
     benchmark::RegisterBenchmark("inverse_lapack", inverse_lapack)
         ->Args({4, 4})->Args({16, 16})->Args({64, 64})->Args({256, 256})->Args({512, 512})
         ->Unit(benchmark::kMicrosecond);
-    for (const TutorialMatrix& t : tutorial_svd_matrices()) {
-        const Matrix M = tutorial_matrix(t.file);
+    for (const NamedMatrix& t : tutorial_svd_matrices()) {
+        const Matrix& M = t.M;
         benchmark::RegisterBenchmark(("svd_lapack_tutorial/" + t.name).c_str(),
                                      [M](benchmark::State& state) { time_svd(state, M); })
             ->Unit(benchmark::kMicrosecond);
     }
-    for (const TutorialMatrix& t : tutorial_inverse_matrices()) {
-        const Matrix M = tutorial_matrix(t.file);
+    for (const NamedMatrix& t : tutorial_inverse_matrices()) {
+        const Matrix& M = t.M;
         benchmark::RegisterBenchmark(("inverse_lapack_tutorial/" + t.name).c_str(),
                                      [M](benchmark::State& state) { time_inverse(state, M); })
             ->Unit(benchmark::kMicrosecond);

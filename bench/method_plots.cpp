@@ -10,10 +10,10 @@
 #include <iostream>
 
 #include "demos/svg_plot.hpp"
-#include "demos/tutorial_data.hpp"
-#include "linalg/inverse.hpp"
-#include "linalg/svd.hpp"
-#include "linalg/svd_history.hpp"
+#include "io/tutorial_matrices.hpp"
+#include "linalg/inverse/inverse.hpp"
+#include "linalg/svd/svd.hpp"
+#include "bench/svd_history.hpp"
 
 using namespace tapegrad;
 
@@ -26,13 +26,13 @@ plot::Figure svd_figure() {
     const Matrix M1 = tutorial_matrix("svd_M1_5x4.csv");
     plot::Figure figure{.title = "SVD of the tutorial's M1: error against iteration", .x_label = "iteration",
                         .y_label = "max |σ − σ_LAPACK| / σ₁", .log_x = true, .log_y = true};
-    for (const SvdMethod method :
-         {SvdMethod::penalty, SvdMethod::stiefel_descent, SvdMethod::stiefel_cg, SvdMethod::trust_region}) {
+    for (const SvdMethod method : all_svd_methods) {
         const SvdOptions options = default_svd_options(method);
         const long last = svd_by_descent(M1, options).report.iterations;  // where its default run stops
         plot::Series series{.label = std::string(to_string(method)) + (method == SvdMethod::penalty ? " (the tutorial's)" : ""),
                             .style = plot::Series::Style::line_and_markers};
         for (const SvdErrorPoint& p : svd_error_history(M1, options, log_spaced_iterations(last, 10))) {
+            if (p.iteration == 0) continue;  // a log axis has no 0
             series.x.push_back(static_cast<double>(p.iteration));
             series.y.push_back(visible(p.singular_value_error));
         }
@@ -46,12 +46,11 @@ plot::Figure inverse_figure() {
     const double n = static_cast<double>(M1.rows());
     plot::Figure figure{.title = "Inverse of the tutorial's M1: error against iteration", .x_label = "iteration",
                         .y_label = "‖X·M − I‖_F", .log_x = true, .log_y = true};
-    for (const InverseMethod method : {InverseMethod::descent, InverseMethod::scaled_descent, InverseMethod::line_search,
-                                       InverseMethod::conjugate_gradient, InverseMethod::newton_schulz}) {
+    for (const InverseMethod method : all_inverse_methods) {
         const InverseResult r = inverse_by_descent(M1, default_inverse_options(method));
         plot::Series series{.label = std::string(to_string(method)) + (method == InverseMethod::descent ? " (the tutorial's)" : "")};
-        for (std::size_t k = 0; k < r.report.losses.size(); ++k) {
-            series.x.push_back(static_cast<double>(k + 1));
+        for (std::size_t k = 1; k < r.report.losses.size(); ++k) {  // a log axis has no 0
+            series.x.push_back(static_cast<double>(k));
             series.y.push_back(visible(n * std::sqrt(r.report.losses[k])));  // mse = ‖X·M − I‖²_F / n²
         }
         figure.series.push_back(std::move(series));

@@ -474,12 +474,12 @@ void write_machine(std::ostream& out, const BenchmarkResults& results, const std
     table.write(out);
 }
 
-// make bench runs the robust methods on the full suite of linalg/test_matrices.hpp into suite_svd.txt and
+// make bench runs the robust methods on the full suite of bench/test_matrices.hpp into suite_svd.txt and
 // suite_inverse.txt beside this page (one line per matrix, then a summary line per method); the page quotes the
 // summaries and links the listings.
 void write_suites(std::ostream& out, const std::filesystem::path& dir) {
     out << "## The robust methods on the test suite\n\n"
-        << "Hundreds of matrices with known singular values (`linalg/test_matrices.hpp`: 1×1 to 64×64, rows, "
+        << "Hundreds of matrices with known singular values (`bench/test_matrices.hpp`: 1×1 to 64×64, rows, "
            "columns, tall and wide; condition numbers to 1e6, rank-deficient, repeated and nearly repeated "
            "values; norms 1e-6 to 1e6), each solved and compared with LAPACK. Success: every singular value within "
            "1e-8·σ₁ and reconstruction within 1e-8 (SVD), the inverse within max(1e-8, 20·κ·ε) relative (inverse). "

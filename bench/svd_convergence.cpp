@@ -1,22 +1,22 @@
 // The error of each SVD method on the tutorial's M1, iteration by iteration, as CSV on stdout: the data for
 // docs/svd.md's convergence plot. Columns: method, iteration, loss (the method's own), and three errors
-// against LAPACK (linalg/svd_history.hpp).
+// against LAPACK (bench/svd_history.hpp).
 //
 //   build/bin/svd_convergence > svd_convergence_M1.csv
 #include <cstdio>
 #include <string>
 
-#include "demos/tutorial_data.hpp"
-#include "linalg/svd.hpp"
-#include "linalg/svd_history.hpp"
+#include "io/tutorial_matrices.hpp"
+#include "linalg/svd/svd.hpp"
+#include "bench/svd_history.hpp"
 
 using namespace tapegrad;
 
 int main() {
-    // demos/data/svd_M1_5x4.csv: torch.manual_seed(314); torch.rand(5, 4), in float32.
+    // io/data/svd_M1_5x4.csv: torch.manual_seed(314); torch.rand(5, 4), in float32.
     const Matrix M1 = tutorial_matrix("svd_M1_5x4.csv");
     std::printf("method,iteration,loss,singular_value_error,reconstruction_error,orthogonality_error\n");
-    for (const SvdMethod method : {SvdMethod::penalty, SvdMethod::stiefel_descent, SvdMethod::stiefel_cg, SvdMethod::trust_region}) {
+    for (const SvdMethod method : all_svd_methods) {
         const SvdOptions options = default_svd_options(method);
         // Each method's iterations up to where its default run stops (the penalty: all 20,000).
         const long last = svd_by_descent(M1, options).report.iterations;

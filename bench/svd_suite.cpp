@@ -1,4 +1,4 @@
-// Runs an SVD method on linalg/test_matrices.hpp's suite and checks every answer against LAPACK with issue 5's
+// Runs an SVD method on bench/test_matrices.hpp's suite and checks every answer against LAPACK with issue 5's
 // targets: singular values within 1e-8·σ₁, reconstruction within 1e-8, orthonormal factors. Prints the
 // failures, then one line: how many passed, iterations, tape passes, worst errors, time. docs/svd.md's table.
 //
@@ -10,13 +10,18 @@
 
 #include "linalg/metrics.hpp"
 #include "linalg/reference.hpp"
-#include "linalg/svd.hpp"
-#include "linalg/test_matrices.hpp"
+#include "linalg/svd/svd.hpp"
+#include "bench/test_matrices.hpp"
 
 using namespace tapegrad;
 
 int main(int argc, char** argv) {
-    const SvdMethod method = parse_svd_method(argc > 1 ? argv[1] : "trust-region");
+    const std::optional<SvdMethod> chosen = svd_method_named(argc > 1 ? argv[1] : "trust-region");
+    if (!chosen) {
+        std::fprintf(stderr, "svd_suite: no SVD method named %s\n", argv[1]);
+        return 2;
+    }
+    const SvdMethod method = *chosen;
     const bool full = argc > 2 && std::string(argv[2]) == "full";
     const bool all = argc > 3 && std::string(argv[3]) == "--all";
     const SvdOptions options = default_svd_options(method);
@@ -37,14 +42,14 @@ int main(int argc, char** argv) {
         diverged += r.report.status == Status::diverged;
         iterations += r.report.iterations;
         most_iterations = std::max(most_iterations, r.report.iterations);
-        passes += r.tape_passes;
+        passes += r.report.tape_passes;
         seconds += s;
         worst_value = std::max(worst_value, c.max_singular_value_error);
         worst_reconstruction = std::max(worst_reconstruction, c.reconstruction_error);
         worst_sine = std::max({worst_sine, sub.max_sine_U, sub.max_sine_V});
         if (!ok || all)
             std::printf("%-4s %-44s %6ld iterations %7ld passes  %-14s σ error %.1e  reconstruction %.1e  subspace %.1e  %.3f s\n",
-                        ok ? "ok" : "FAIL", t.name.c_str(), r.report.iterations, r.tape_passes,
+                        ok ? "ok" : "FAIL", t.name.c_str(), r.report.iterations, r.report.tape_passes,
                         std::string(to_string(r.report.status)).c_str(), c.max_singular_value_error, c.reconstruction_error,
                         std::max(sub.max_sine_U, sub.max_sine_V), s);
     }

@@ -8,9 +8,9 @@
 #include <cstdio>
 #include <string>
 
-#include "demos/tutorial_data.hpp"
+#include "io/tutorial_matrices.hpp"
 #include "linalg/reference.hpp"
-#include "linalg/svd.hpp"
+#include "linalg/svd/svd.hpp"
 
 using namespace tapegrad;
 
@@ -32,7 +32,7 @@ double seconds_per_call(F f, int reps) {
 
 int main(int argc, char** argv) {
     const int reps = argc > 1 ? std::stoi(argv[1]) : 2000;
-    // demos/data/svd_M1_5x4.csv: torch.manual_seed(314); torch.rand(5, 4), in float32.
+    // io/data/svd_M1_5x4.csv: torch.manual_seed(314); torch.rand(5, 4), in float32.
     const Matrix M1 = tutorial_matrix("svd_M1_5x4.csv");
     const double lapack = seconds_per_call([&] { return lapack_svd(M1).singular_values[0]; }, reps);
     std::printf("LAPACK dgesdd (U, σ, V): %.2f µs\n", lapack * 1e6);
@@ -42,6 +42,6 @@ int main(int argc, char** argv) {
         const int n = method == SvdMethod::penalty ? std::max(1, reps / 500) : reps;  // 20,000 steps a call
         const double t = seconds_per_call([&] { return svd_by_descent(M1, options).singular_values[0]; }, n);
         std::printf("%-13s %5ld iterations, %5ld tape passes: %9.2f µs, %7.1f× LAPACK\n", std::string(to_string(method)).c_str(),
-                    r.report.iterations, r.tape_passes, t * 1e6, t / lapack);
+                    r.report.iterations, r.report.tape_passes, t * 1e6, t / lapack);
     }
 }

@@ -2,92 +2,242 @@
 
 #include <unistd.h>
 
+#include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <limits>
 
 #include "demos/svg_plot.hpp"
-#include "demos/tutorial_data.hpp"
-#include "linalg/matrix_file.hpp"
+#include "io/matrix_file.hpp"
 
 namespace tapegrad::demo {
 
-void add_output_flags(CLI::App& app, Options& o) {
-    app.add_option("--out", o.out_dir, "Directory for plots and CSV files (created if missing)")->capture_default_str();
-    app.add_flag("--json", o.json, "Print one JSON object on stdout for one matrix (the given one, or M1); writes no files");
-    app.add_flag("--quiet", o.quiet, "Print only the results: no walkthrough, no progress");
+int exit_status(Status status) {
+    switch (status) {
+        case Status::converged: return exit_converged;
+        case Status::diverged: return exit_diverged;
+        case Status::singular: return exit_bad_input;
+        case Status::max_iterations:
+        case Status::stalled:
+        case Status::ill_conditioned: return exit_not_converged;
+    }
+    return exit_not_converged;
 }
 
-void add_solver_flags(CLI::App& app, Options& o) {
-    auto* matrix = app.add_option("--matrix", o.matrix_file, "Run on the matrix in FILE (CSV or whitespace-separated, # comments)");
-    auto* rows = app.add_option("--rows", o.rows, "Run on a random matrix with this many rows")->check(CLI::PositiveNumber);
-    auto* cols = app.add_option("--cols", o.cols, "... and this many columns (default: as many as rows)")->check(CLI::PositiveNumber);
+int worse(int a, int b) {
+    // Most to least severe: bad input, bad flag, diverged, not converged, converged.
+    const auto rank = [](int s) { return s == exit_converged ? 0 : s == exit_not_converged ? 1 : s == exit_diverged ? 2 : s == exit_bad_flag ? 3 : 4; };
+    return rank(a) >= rank(b) ? a : b;
+}
+
+void Verdict::add(const std::string& label, const Report& report) {
+    labels_.push_back(label);
+    exit_status_ = worse(exit_status_, demo::exit_status(report.status));
+    if (report.status == Status::converged) return;
+    const std::string status(to_string(report.status));
+    failures_.push_back(label + " " + status);
+    std::cerr << program_ << ": " << label << " " << status << ": " << report.message << "\n";
+}
+
+std::string Verdict::line(const std::string& method) const {
+    const auto list = [](const std::vector<std::string>& items) {
+        std::string out;
+        for (const std::string& item : items) out += (out.empty() ? "" : ", ") + item;
+        return out;
+    };
+    if (failures_.empty())
+        return "verdict: " + method + " converged on " + (labels_.size() == 1 ? labels_.front() : "all " + std::to_string(labels_.size()) + " matrices");
+    return "verdict: " + method + " did not converge on " + list(failures_) + " (exit status " + std::to_string(exit_status_) + ")";
+}
+
+std::string exit_status_help() {
+    return "Exit status: 0 every run converged; 1 bad input file or unusable matrix (singular included); 2 bad flag; "
+           "3 a descent diverged; 4 a run stopped without converging (max_iterations, stalled, ill_conditioned).";
+}
+
+void add_output_flags(CLI::App& app, Common& c, const std::string& json_help) {
+    app.add_option("--out", c.out_dir, "Directory for plots and CSV files (created if missing)")->capture_default_str();
+    app.add_flag("--json", c.json, json_help);
+    app.add_flag("--quiet", c.quiet, "Print only the results: no walkthrough, no progress");
+}
+
+void add_matrix_flags(CLI::App& app, Common& c, const std::vector<std::string>& methods, const std::string& method_help) {
+    auto* matrix = app.add_option("--matrix", c.matrix_file, "Run on the matrix in FILE (CSV or whitespace-separated, # comments)");
+    auto* rows = app.add_option("--rows", c.rows, "Run on a random matrix with this many rows (at most 100000)")->check(dimension());
+    auto* cols = app.add_option("--cols", c.cols, "... and this many columns (default: as many as rows)")->check(dimension());
     matrix->excludes(rows)->excludes(cols);
-    app.add_option("--seed", o.seed, "Seed of the random matrix")->capture_default_str();
-    app.add_option("--optimizer", o.optimizer, "momentum (the tutorial's loop), sgd, nesterov or adam")
-        ->check(CLI::IsMember({"momentum", "sgd", "nesterov", "adam"}))
-        ->capture_default_str();
-    app.add_option("--lr", o.lr, "Learning rate (default 0.9; 0.01 for adam)")->check(CLI::PositiveNumber);
-    app.add_option("--momentum", o.momentum, "Momentum, in [0, 1)")->check(CLI::Range(0.0, 0.999999999))->capture_default_str();
-    app.add_option("--iterations", o.iterations, "Maximum iterations (default: the tutorial's)")->check(CLI::NonNegativeNumber);
-    app.add_option("--tolerance", o.tolerance,
-                   "Stop once the loss is at most this (the tutorial's methods: 0, the default, runs every iteration); "
-                   "the robust methods' own default is their accuracy target")
-        ->check(CLI::NonNegativeNumber);
-    app.add_option("--guess-seed", o.guess_seed, "Seed of the initial guess (the tutorial's is 314)")->capture_default_str();
+    app.add_option("--seed", c.seed, "Seed of the random matrix")->check(seed_number())->capture_default_str();
+    app.add_option("--method", c.method, method_help)->check(CLI::IsMember(methods));
 }
 
-std::vector<NamedMatrix> matrices_to_run(const Options& o, const std::vector<std::pair<std::string, std::string>>& tutorial) {
-    if (o.matrix_file) return {{"M", read_matrix_file(*o.matrix_file)}};
-    if (o.rows || o.cols) {
-        const std::size_t rows = o.rows.value_or(*o.cols), cols = o.cols.value_or(rows);
-        return {{"random", Matrix::random(rows, cols, o.seed)}};
+namespace {
+
+CLI::Validator number_check(const std::string& what, const std::function<bool(double)>& ok) {
+    return CLI::Validator(
+        [what, ok](std::string& text) -> std::string {
+            double x = 0.0;
+            const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), x);
+            if (error != std::errc() || end != text.data() + text.size() || !std::isfinite(x) || !ok(x))
+                return "must be " + what + " (got " + text + ")";
+            return "";
+        },
+        what);
+}
+
+// An integer in [least, most], written in decimal digits only.
+CLI::Validator integer_check(const std::string& what, std::uint64_t least, std::uint64_t most) {
+    return CLI::Validator(
+        [what, least, most](std::string& text) -> std::string {
+            std::uint64_t x = 0;
+            const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), x);
+            if (error != std::errc() || end != text.data() + text.size() || x < least || x > most)
+                return "must be " + what + " (got " + text + ")";
+            return "";
+        },
+        what);
+}
+
+}  // namespace
+
+CLI::Validator positive_number() { return number_check("a number > 0", [](double x) { return x > 0.0; }); }
+CLI::Validator nonnegative_number() { return number_check("a number >= 0", [](double x) { return x >= 0.0; }); }
+CLI::Validator fraction_below_one() { return number_check("a number in [0, 1)", [](double x) { return x >= 0.0 && x < 1.0; }); }
+CLI::Validator fraction_up_to_one() { return number_check("a number in (0, 1]", [](double x) { return x > 0.0 && x <= 1.0; }); }
+CLI::Validator whole_number() {
+    return integer_check("a whole number >= 0", 0, static_cast<std::uint64_t>(std::numeric_limits<long>::max()));
+}
+CLI::Validator seed_number() {
+    return integer_check("a whole number from 0 to 2^64 - 1", 0, std::numeric_limits<std::uint64_t>::max());
+}
+CLI::Validator dimension() { return integer_check("a whole number from 1 to 100000", 1, max_dimension); }
+
+void MethodFlags::record(const std::string& flag, std::function<nlohmann::ordered_json()> value) {
+    fields_.emplace_back(flag, std::move(value));
+}
+
+CLI::Option* MethodFlags::add(const std::string& flag, double& field, const std::string& help) {
+    record(flag, [&field] { return nlohmann::ordered_json(field); });
+    return app_.add_option(flag, field, help)->capture_default_str();
+}
+
+CLI::Option* MethodFlags::add(const std::string& flag, std::optional<double>& field, const std::string& help) {
+    record(flag, [&field] { return field ? nlohmann::ordered_json(*field) : nlohmann::ordered_json(); });
+    return app_.add_option(flag, field, help);
+}
+
+CLI::Option* MethodFlags::add(const std::string& flag, long& field, const std::string& help) {
+    record(flag, [&field] { return nlohmann::ordered_json(field); });
+    return app_.add_option(flag, field, help)->check(whole_number())->capture_default_str();
+}
+
+CLI::Option* MethodFlags::add(const std::string& flag, std::uint64_t& field, const std::string& help) {
+    record(flag, [&field] { return nlohmann::ordered_json(field); });
+    return app_.add_option(flag, field, help)->check(seed_number())->capture_default_str();
+}
+
+CLI::Option* MethodFlags::add(const std::string& flag, OptimizerKind& field, const std::string& help) {
+    std::vector<std::pair<std::string, OptimizerKind>> names;
+    for (const OptimizerKind k : {OptimizerKind::momentum, OptimizerKind::sgd, OptimizerKind::nesterov, OptimizerKind::adam})
+        names.emplace_back(std::string(to_string(k)), k);
+    return add(flag, field, names, help);
+}
+
+std::vector<std::string> MethodFlags::flags() const {
+    std::vector<std::string> out;
+    for (const auto& [flag, value] : fields_) out.push_back(flag);
+    return out;
+}
+
+nlohmann::ordered_json MethodFlags::to_json() const {
+    nlohmann::ordered_json out = nlohmann::ordered_json::object();
+    for (const auto& [flag, value] : fields_) {
+        nlohmann::ordered_json v = value();
+        if (!v.is_null()) out[flag.substr(2)] = std::move(v);  // "--lr" -> "lr"
     }
-    std::vector<NamedMatrix> all;
-    for (const auto& [name, file] : tutorial) {
-        all.push_back({name, tutorial_matrix(file)});
-        if (o.json) break;  // one JSON object: the first
+    return out;
+}
+
+void resolve_optimizer(OptimizerKind optimizer, std::optional<double>& lr, std::optional<double>& momentum,
+                       const MethodFlags& flags) {
+    if (optimizer == OptimizerKind::adam && flags.given("--momentum"))
+        throw BadFlag("--momentum is not used by --optimizer adam (its betas are 0.9 and 0.999)");
+    if (!lr) lr = default_lr(optimizer);
+    if (optimizer != OptimizerKind::adam && !momentum) momentum = tutorial_momentum;
+}
+
+Scouted scout(int argc, char** argv) {
+    CLI::App app;
+    app.allow_extras();
+    app.set_help_flag();  // --help is the second pass's
+    std::string method;
+    app.add_option("--method", method);
+    const auto* matrix = app.add_option("--matrix");
+    const auto* rows = app.add_option("--rows");
+    const auto* cols = app.add_option("--cols");
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError&) {
+        return {};  // malformed: the second pass says what is wrong
     }
-    return all;
+    Scouted s;
+    if (app.count("--method") > 0) s.method = method;
+    s.user_matrix = matrix->count() + rows->count() + cols->count() > 0;
+    return s;
 }
 
-std::string chosen_method(const Options& o, std::string_view tutorial, std::string_view most_robust) {
-    if (!o.method.empty()) return o.method;
-    return std::string(o.matrix_file || o.rows || o.cols ? most_robust : tutorial);
+std::string chosen_method(const Scouted& s, const std::string& tutorial, const std::string& most_robust) {
+    if (s.method) return *s.method;
+    return s.user_matrix ? most_robust : tutorial;
 }
 
-DescentOptions descent_options(const Options& o, DescentOptions d, const std::string& label) {
-    d.optimizer = parse_optimizer(o.optimizer);
-    d.lr = o.lr;
-    d.momentum = o.momentum;
-    d.max_iterations = o.iterations.value_or(d.max_iterations);
-    d.tolerance = o.tolerance.value_or(d.tolerance);
-    d.seed = o.guess_seed;
-    if (!o.quiet && !o.json && isatty(STDERR_FILENO)) {
-        const long total = d.max_iterations;
-        d.progress_interval = 500;
-        d.progress = [label, total](long iteration, double loss) {
-            std::fprintf(stderr, "\r  %s: iteration %ld/%ld, loss %.3e ", label.c_str(), iteration, total, loss);
-            if (iteration + 500 > total) std::fprintf(stderr, "\r%*s\r", 80, "");  // clear the line at the end
-            std::fflush(stderr);
-        };
+std::string methods_help(const std::vector<std::string>& methods,
+                         const std::function<std::vector<std::string>(const std::string&)>& flags_of) {
+    std::string out = "Each method takes its own flags:";
+    for (const std::string& m : methods) {
+        out += "\n  " + m + ":";
+        for (const std::string& f : flags_of(m)) out += " " + f;
     }
-    return d;
+    return out;
 }
 
-std::filesystem::path output_directory(const Options& o) {
-    const std::filesystem::path dir = o.out_dir;
+std::vector<NamedMatrix> matrices_to_run(const Common& c, const std::vector<NamedMatrix>& tutorial) {
+    if (c.matrix_file) return {{std::filesystem::path(*c.matrix_file).filename().string(), read_matrix_file(*c.matrix_file)}};
+    if (c.rows || c.cols) {
+        const std::size_t rows = c.rows.value_or(*c.cols), cols = c.cols.value_or(rows);
+        return {{"random", Matrix::random(rows, cols, c.seed)}};
+    }
+    if (c.json) return {tutorial.front()};  // one JSON object: the first
+    return tutorial;
+}
+
+std::string label(const NamedMatrix& m) { return m.name + " (" + to_string(m.M.shape()) + ")"; }
+
+Progress progress_for(const Common& c, const std::string& label, long max_iterations) {
+    if (c.quiet || c.json || !isatty(STDERR_FILENO)) return {};
+    return {.show =
+                [label, max_iterations](long iteration, double loss) {
+                    std::fprintf(stderr, "\r  %s: iteration %ld/%ld, loss %.3e ", label.c_str(), iteration, max_iterations, loss);
+                    if (iteration + 500 > max_iterations) std::fprintf(stderr, "\r%*s\r", 80, "");  // clear it at the end
+                    std::fflush(stderr);
+                },
+            .every = 500};
+}
+
+std::filesystem::path output_directory(const Common& c) {
+    const std::filesystem::path dir = c.out_dir;
     std::error_code error;
     std::filesystem::create_directories(dir, error);
     if (error || !std::filesystem::is_directory(dir))
-        throw std::runtime_error("--out " + o.out_dir + ": cannot create the directory" +
+        throw std::runtime_error("--out " + c.out_dir + ": cannot create the directory" +
                                  (error ? " (" + error.message() + ")" : ""));
     return dir;
 }
 
-void LossCurves::add(const NamedMatrix& run, const std::vector<double>& losses) {
-    names_.push_back(run.name);
-    labels_.push_back(run.label());
+void LossCurves::add(const std::string& name, const std::string& label, const std::vector<double>& losses) {
+    names_.push_back(name);
+    labels_.push_back(label);
     losses_.push_back(losses);
 }
 
@@ -104,7 +254,7 @@ void write_losses_csv(const std::filesystem::path& path, const std::vector<std::
     for (const auto& l : losses) longest = std::max(longest, l.size());
     char cell[32];
     for (std::size_t i = 0; i < longest; ++i) {
-        out << i + 1;
+        out << i;
         for (const auto& l : losses) {
             out << ",";
             if (i < l.size()) {
@@ -119,37 +269,56 @@ void write_losses_csv(const std::filesystem::path& path, const std::vector<std::
 
 }  // namespace
 
-void LossCurves::write(const Options& o, const std::string& stem) const {
+void LossCurves::write(const Common& c, const std::string& stem) const {
     plot::Figure figure{.title = "How fast does the gradient algorithm converge?", .x_label = "iteration",
                         .y_label = "loss", .log_y = true};
     for (std::size_t r = 0; r < losses_.size(); ++r) {
         plot::Series s{.label = labels_[r]};
         for (std::size_t i = 0; i < losses_[r].size(); ++i) {
-            s.x.push_back(static_cast<double>(i + 1));
+            s.x.push_back(static_cast<double>(i));
             s.y.push_back(losses_[r][i]);
         }
         figure.series.push_back(std::move(s));
     }
-    const std::filesystem::path dir = output_directory(o);
+    const std::filesystem::path dir = output_directory(c);
     const std::filesystem::path svg = dir / (stem + "_convergence.svg"), csv = dir / (stem + "_losses.csv");
     plot::write_svg(figure, svg);
     write_losses_csv(csv, names_, losses_);
     std::cout << "wrote " << svg.string() << " and " << csv.string() << "\n";
 }
 
-int run(CLI::App& app, int argc, char** argv, const std::function<int()>& body) {
+int run(CLI::App& app, int argc, char** argv, const std::function<int()>& body, const std::string& method,
+        const std::vector<std::string>& method_flags) {
     try {
         app.parse(argc, argv);
+    } catch (const CLI::ExtrasError& e) {
+        std::string refused;
+        for (const std::string& arg : app.remaining())
+            if (arg.rfind("--", 0) == 0) refused += (refused.empty() ? "" : ", ") + arg.substr(0, arg.find('='));
+        std::cerr << app.get_name() << ": error: ";
+        if (refused.empty() || method.empty()) {
+            std::cerr << e.what() << "\n";
+        } else {
+            std::cerr << refused << (refused.find(',') == std::string::npos ? " is not a flag" : " are not flags") << " of --method "
+                      << method << ", which takes";
+            for (const std::string& f : method_flags) std::cerr << " " << f;
+            std::cerr << " (besides --matrix, --rows, --cols, --seed, --out, --json, --quiet)\n";
+        }
+        std::cerr << "(run " << app.get_name() << " --help for the flags)\n";
+        return exit_bad_flag;
     } catch (const CLI::ParseError& e) {
         if (e.get_exit_code() == 0) return app.exit(e);  // --help
         std::cerr << app.get_name() << ": error: " << e.what() << "\n(run " << app.get_name() << " --help for the flags)\n";
-        return 2;
+        return exit_bad_flag;
     }
     try {
         return body();
+    } catch (const BadFlag& e) {
+        std::cerr << app.get_name() << ": error: " << e.what() << "\n";
+        return exit_bad_flag;
     } catch (const std::exception& e) {
         std::cerr << app.get_name() << ": error: " << e.what() << "\n";
-        return 1;
+        return exit_bad_input;
     }
 }
 

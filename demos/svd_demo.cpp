@@ -4,27 +4,65 @@
 #include <iostream>
 
 #include "demos/cli.hpp"
-#include "demos/tutorial_data.hpp"
 #include "linalg/metrics.hpp"
 #include "linalg/reference.hpp"
-#include "linalg/svd.hpp"
+#include "linalg/svd/svd.hpp"
 
 using namespace tapegrad;
 
 namespace {
 
-void print_walkthrough(const demo::NamedMatrix& c, SvdMethod method, const SvdResult& r, const ReferenceSvd& ref,
+std::vector<std::string> method_names() {
+    std::vector<std::string> names;
+    for (const SvdMethod m : all_svd_methods) names.emplace_back(to_string(m));
+    return names;
+}
+
+// The options of the named method, with its defaults; the penalty's for a name that is not a method (the
+// --method flag's own check then refuses the name).
+SvdOptions defaults_of(const std::string& name) {
+    return default_svd_options(svd_method_named(name).value_or(SvdMethod::penalty));
+}
+
+// Each method's flags, bound to its options' fields.
+void add_flags(demo::MethodFlags& f, PenaltyOptions& o) {
+    f.add("--optimizer", o.optimizer, "momentum (the tutorial's loop), sgd, nesterov or adam");
+    f.add("--lr", o.lr, "Learning rate (default 0.9; 0.01 for adam)")->check(demo::positive_number());
+    f.add("--momentum", o.momentum, "Momentum, in [0, 1) (default 0.9; adam takes none)")->check(demo::fraction_below_one());
+    f.add("--iterations", o.max_iterations, "Steps to take");
+    f.add("--tolerance", o.tolerance, "Stop once the loss proves the answer within this (0: take every step)")
+        ->check(demo::nonnegative_number());
+    f.add("--guess-seed", o.seed, "Seed of the initial guess");
+}
+
+void add_riemannian_flags(demo::MethodFlags& f, long& max_iterations, double& tolerance, std::uint64_t& seed) {
+    f.add("--iterations", max_iterations, "Most iterations");
+    f.add("--tolerance", tolerance, "Relative reconstruction and orthogonality error to reach")->check(demo::nonnegative_number());
+    f.add("--guess-seed", seed, "Seed of the initial guess");
+}
+void add_flags(demo::MethodFlags& f, StiefelDescentOptions& o) { add_riemannian_flags(f, o.max_iterations, o.tolerance, o.seed); }
+void add_flags(demo::MethodFlags& f, StiefelCgOptions& o) { add_riemannian_flags(f, o.max_iterations, o.tolerance, o.seed); }
+void add_flags(demo::MethodFlags& f, TrustRegionOptions& o) { add_riemannian_flags(f, o.max_iterations, o.tolerance, o.seed); }
+
+std::vector<std::string> flags_of(const std::string& method) {
+    CLI::App scratch;
+    demo::MethodFlags f(scratch);
+    SvdOptions o = defaults_of(method);
+    std::visit([&](auto& options) { add_flags(f, options); }, o);
+    return f.flags();
+}
+
+void print_walkthrough(const NamedMatrix& c, const std::string& method, const SvdResult& r, const ReferenceSvd& ref,
                        const SvdComparison& cmp) {
-    std::cout << "== " << c.label() << " ==\nM =\n" << c.M << "\n\n";
-    std::printf("%s: %s in %.3f ms\n\n", std::string(to_string(method)).c_str(), r.report.message.c_str(),
-                r.report.wall_seconds * 1e3);
+    std::cout << "== " << demo::label(c) << " ==\nM =\n" << c.M << "\n\n";
+    std::printf("%s: %s (%.3f ms)\n\n", method.c_str(), r.report.message.c_str(), r.report.wall_seconds * 1e3);
     // The tutorial's three checks: the factors rebuild M, and U and V have orthonormal columns.
     std::cout << "U S Vᵀ - M =\n" << reconstruct(r.U, r.singular_values, r.V) - c.M << "\n";
     std::cout << "UᵀU =\n" << matmul(r.U.transpose(), r.U) << "\n";
     std::cout << "VᵀV =\n" << matmul(r.V.transpose(), r.V) << "\n\n";
-    std::printf("%-6s %18s %18s %12s\n", "", "descent", "LAPACK (dgesdd)", "difference");
+    std::printf("%-6s %18s %18s %12s\n", "", method.c_str(), "LAPACK (dgesdd)", "difference");
     for (std::size_t j = 0; j < r.singular_values.size(); ++j)
-        std::printf("σ%-4zu  %18.12f %18.12f %12.2e\n", j + 1, r.singular_values[j], ref.singular_values[j],
+        std::printf("σ%-4zu  %18.12g %18.12g %12.2e\n", j + 1, r.singular_values[j], ref.singular_values[j],
                     r.singular_values[j] - ref.singular_values[j]);
     std::printf("max singular value error (relative to σ1) %.2e, reconstruction error %.2e,\n"
                 "orthogonality error U %.2e, V %.2e, sign-aligned vector error U %.2e, V %.2e\n\n",
@@ -33,70 +71,74 @@ void print_walkthrough(const demo::NamedMatrix& c, SvdMethod method, const SvdRe
 }
 
 nlohmann::ordered_json to_json(const SvdResult& r, const ReferenceSvd& ref, const SvdComparison& cmp,
-                               const demo::Options& o, SvdMethod method) {
+                               const std::string& method, const demo::MethodFlags& flags) {
     nlohmann::ordered_json j;
     j["status"] = to_string(r.report.status);
     j["message"] = r.report.message;
+    j["method"] = method;
+    j["options"] = flags.to_json();
     j["iterations"] = r.report.iterations;
+    j["tape_passes"] = r.report.tape_passes;
     j["final_loss"] = r.report.final_loss;
+    j["wall_seconds"] = r.report.wall_seconds;
     j["singular_values"] = r.singular_values;
     j["U"] = demo::to_json(r.U);
     j["V"] = demo::to_json(r.V);
+    j["check"] = {{"reconstruction_error", r.reconstruction_error},
+                  {"orthogonality_error", r.orthogonality_error},
+                  {"allowed", r.allowed}};
     j["reference_singular_values"] = ref.singular_values;
     j["max_singular_value_error"] = cmp.max_singular_value_error;
     j["reconstruction_error"] = cmp.reconstruction_error;
     j["orthogonality_error_U"] = cmp.orthogonality_error_U;
     j["orthogonality_error_V"] = cmp.orthogonality_error_V;
-    j["wall_seconds"] = r.report.wall_seconds;
-    j["method"] = to_string(method);
-    j["optimizer"] = o.optimizer;
     return j;
 }
 
-int run_demo(const demo::Options& o) {
-    const SvdMethod method = parse_svd_method(demo::chosen_method(o, "penalty", to_string(most_robust_svd_method())));
+int run_demo(const demo::Common& common, const std::string& method, SvdOptions& options, const demo::MethodFlags& flags) {
+    if (auto* penalty = std::get_if<PenaltyOptions>(&options))
+        demo::resolve_optimizer(penalty->optimizer, penalty->lr, penalty->momentum, flags);
+    const long max_iterations = std::visit([](const auto& o) { return o.max_iterations; }, options);
     demo::LossCurves curves;
-    bool any_diverged = false;
-    const std::vector<std::pair<std::string, std::string>> tutorial = {{"M1", "svd_M1_5x4.csv"}, {"M2", "svd_M2_4x4.csv"},
-                                                                      {"M3", "svd_M3_7x4.csv"}, {"M4", "svd_M4_4x3.csv"},
-                                                                      {"M5", "svd_M5_4x3.csv"}};
-    for (const demo::NamedMatrix& c : demo::matrices_to_run(o, tutorial)) {
-        SvdOptions options = default_svd_options(method);
-        options.descent = demo::descent_options(o, options.descent, c.label());
-        const SvdResult r = svd_by_descent(c.M, options);
+    demo::Verdict verdict("svd_demo");
+    for (const NamedMatrix& c : demo::matrices_to_run(common, tutorial_svd_matrices())) {
+        const SvdResult r = svd_by_descent(c.M, options, demo::progress_for(common, demo::label(c), max_iterations));
         const ReferenceSvd ref = lapack_svd(c.M);
         const SvdComparison cmp = compare_svd(c.M, r.U, r.singular_values, r.V, ref);
-        any_diverged |= r.report.status == Status::diverged;
-        if (o.json) {
-            std::cout << to_json(r, ref, cmp, o, method).dump(2) << "\n";
-            return any_diverged ? 3 : 0;
+        verdict.add(demo::label(c), r.report);
+        if (common.json) {
+            std::cout << to_json(r, ref, cmp, method, flags).dump(2) << "\n";
+            return verdict.exit_status();
         }
-        if (o.quiet)
-            std::printf("%s: %s after %ld iterations, loss %.2e, max singular value error %.2e\n", c.label().c_str(),
+        if (common.quiet)
+            std::printf("%s: %s after %ld iterations, loss %.2e, max singular value error %.2e\n", demo::label(c).c_str(),
                         std::string(to_string(r.report.status)).c_str(), r.report.iterations, r.report.final_loss,
                         cmp.max_singular_value_error);
         else
             print_walkthrough(c, method, r, ref, cmp);
-        if (r.report.status == Status::diverged)
-            std::cerr << "svd_demo: " << c.label() << " DIVERGED: " << r.report.message << "\n";
-        curves.add(c, r.report.losses);
+        curves.add(c.name, demo::label(c), r.report.losses);
     }
-    curves.write(o, "svd");
-    return any_diverged ? 3 : 0;
+    curves.write(common, "svd");
+    std::cout << verdict.line(method) << "\n";
+    return verdict.exit_status();
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+    const std::string method = demo::chosen_method(demo::scout(argc, argv), "penalty", std::string(to_string(most_robust_svd_method())));
+    SvdOptions options = defaults_of(method);
+
     CLI::App app{"The SVD by gradient descent (part 2 of the tutorial), checked against LAPACK.\n"
-                 "Without --matrix or --rows it runs the tutorial's five matrices. Exit status: 0 done, "
-                 "1 error, 2 bad flag, 3 a descent diverged.",
+                 "Without --matrix or --rows it runs the tutorial's five matrices with its method (penalty); with them, "
+                 "the most robust method (trust-region).",
                  "svd_demo"};
-    demo::Options o;
-    demo::add_solver_flags(app, o);
-    app.add_option("--method", o.method,
-                   "penalty (the tutorial's loss; the default on its matrices), stiefel, stiefel-cg or trust-region "
-                   "(the most robust; the default with --matrix or --rows). See docs/svd.md");
-    demo::add_output_flags(app, o);
-    return demo::run(app, argc, argv, [&] { return run_demo(o); });
+    demo::Common common;
+    demo::add_matrix_flags(app, common, method_names(),
+                           "penalty (the tutorial's), stiefel, stiefel-cg or trust-region (the most robust). See docs/svd.md");
+    demo::MethodFlags flags(app);
+    std::visit([&](auto& o) { add_flags(flags, o); }, options);
+    demo::add_output_flags(app, common, "Print one JSON object on stdout, for one matrix (the given one, or M1); writes no files");
+    app.footer(demo::methods_help(method_names(), flags_of) + "\n" + demo::exit_status_help());
+    return demo::run(app, argc, argv, [&] { return run_demo(common, method, options, flags); }, method, flags.flags());
 }

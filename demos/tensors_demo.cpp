@@ -17,7 +17,7 @@ struct Results {
     double dot = 0, z = 0, dz_dx = 0, dz_dy = 0, max_sin_derivative_error = 0;
 };
 
-int run_demo(const demo::Options& o) {
+int run_demo(const demo::Common& o) {
     const bool talk = !o.json && !o.quiet;
     Results r;
     Tape tape;
@@ -97,7 +97,7 @@ int main(int argc, char** argv) {
     CLI::App app{"Tensors and derivatives (part 0 of the tutorial): the dot product, z = x·y⁵ and its partial\n"
                  "derivatives, and the derivative of sin, which the tape finds to be cos.",
                  "tensors_demo"};
-    demo::Options o;
-    demo::add_output_flags(app, o);
+    demo::Common o;
+    demo::add_output_flags(app, o, "Print the results as one JSON object on stdout; writes no files");
     return demo::run(app, argc, argv, [&] { return run_demo(o); });
 }

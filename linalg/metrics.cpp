@@ -19,6 +19,17 @@ Matrix reconstruct(const Matrix& U, const std::vector<double>& singular_values, 
     return out;
 }
 
+double reconstruction_error(const Matrix& M, const Matrix& U, const std::vector<double>& singular_values, const Matrix& V) {
+    const double largest = max_abs(M);
+    const int e = largest > 0.0 ? std::ilogb(largest) : 0;
+    Matrix scaled = M;
+    for (std::size_t i = 0; i < scaled.size(); ++i) scaled.data()[i] = std::ldexp(scaled.data()[i], -e);
+    std::vector<double> sigma = singular_values;
+    for (double& s : sigma) s = std::ldexp(s, -e);
+    const double norm = frobenius_norm(scaled);
+    return frobenius_norm(reconstruct(U, sigma, V) - scaled) / (norm > 0.0 ? norm : 1.0);
+}
+
 double orthogonality_error(const Matrix& X) {
     Matrix g(X.cols(), X.cols());
     gram(X, g.ref());
@@ -57,8 +68,7 @@ SvdComparison compare_svd(const Matrix& M, const Matrix& U, const std::vector<do
         const double e = std::abs(singular_values[j] - reference.singular_values[j]) / scale;
         if (!(e <= c.max_singular_value_error)) c.max_singular_value_error = e;
     }
-    const double norm = frobenius_norm(M);
-    c.reconstruction_error = frobenius_norm(reconstruct(U, singular_values, V) - M) / (norm > 0.0 ? norm : 1.0);
+    c.reconstruction_error = reconstruction_error(M, U, singular_values, V);
     c.orthogonality_error_U = orthogonality_error(U);
     c.orthogonality_error_V = orthogonality_error(V);
     c.max_vector_error_U = sign_aligned_error(U, reference.U);
@@ -103,9 +113,12 @@ SubspaceComparison compare_subspaces(const Matrix& U, const Matrix& V, const Ref
             max_subspace_sine(V, reference.V, reference.singular_values, relative_gap)};
 }
 
-InverseComparison compare_inverse(const Matrix& M, const Matrix& X, const Matrix& reference_inverse) {
+InverseComparison compare_inverse(const Matrix& M, const Matrix& X, const Matrix& reference_inverse,
+                                  InverseVariant variant) {
     InverseComparison c;
-    c.residual = max_abs_diff(matmul(X, M), Matrix::identity(M.rows()));
+    const Matrix I = Matrix::identity(M.rows());
+    if (variant != InverseVariant::left) c.residual = max_abs_diff(matmul(X, M), I);
+    if (variant != InverseVariant::right) c.residual = std::max(c.residual, max_abs_diff(matmul(M, X), I));
     c.max_error_vs_reference = max_abs_diff(X, reference_inverse);
     c.relative_error = c.max_error_vs_reference / max_abs(reference_inverse);
     return c;

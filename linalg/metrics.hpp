@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "autodiff/matrix.hpp"
+#include "linalg/losses.hpp"
 #include "linalg/reference.hpp"
 
 namespace tapegrad {
@@ -42,15 +43,20 @@ SubspaceComparison compare_subspaces(const Matrix& U, const Matrix& V, const Ref
 // U·diag(σ)·Vᵀ
 Matrix reconstruct(const Matrix& U, const std::vector<double>& singular_values, const Matrix& V);
 
+// ‖M − U·diag(σ)·Vᵀ‖_F / ‖M‖_F (absolute for M = 0), computed on M and σ divided by a power of two near M's
+// largest entry: exact, and then no sum of squares overflows or underflows, even for entries near 1e308.
+double reconstruction_error(const Matrix& M, const Matrix& U, const std::vector<double>& singular_values, const Matrix& V);
+
 // max |XᵀX - I| for X with orthonormal columns.
 double orthogonality_error(const Matrix& X);
 
 struct InverseComparison {
-    double residual = 0.0;                // max |X·M - I|
+    double residual = 0.0;                // max |X·M - I| (or M·X, or the larger of both, as the variant says)
     double max_error_vs_reference = 0.0;  // max |X - X_lapack|
     double relative_error = 0.0;          // max |X - X_lapack| / max |X_lapack|
 };
 
-InverseComparison compare_inverse(const Matrix& M, const Matrix& X, const Matrix& reference_inverse);
+InverseComparison compare_inverse(const Matrix& M, const Matrix& X, const Matrix& reference_inverse,
+                                  InverseVariant variant = InverseVariant::right);
 
 }  // namespace tapegrad

@@ -10,13 +10,13 @@
 
 #include "autodiff/autodiff.hpp"
 #include "helpers.hpp"
-#include "demos/tutorial_data.hpp"
-#include "linalg/inverse.hpp"
-#include "linalg/inverse_convergence.hpp"
-#include "linalg/line_search.hpp"
+#include "bench/inverse_history.hpp"
+#include "bench/test_matrices.hpp"
+#include "io/tutorial_matrices.hpp"
+#include "linalg/inverse/exact_step.hpp"
+#include "linalg/inverse/inverse.hpp"
 #include "linalg/metrics.hpp"
 #include "linalg/reference.hpp"
-#include "linalg/test_matrices.hpp"
 
 using namespace tapegrad;
 using testing::error_message;
@@ -34,7 +34,7 @@ double allowed_error(const Matrix& M) { return std::max(1e-8, 20.0 * condition_n
 
 InverseResult run(const Matrix& M, InverseMethod method, InverseVariant variant = InverseVariant::right) {
     InverseOptions options = default_inverse_options(method);
-    options.variant = variant;
+    std::visit([variant](auto& o) { o.variant = variant; }, options);
     return inverse_by_descent(M, options);
 }
 
@@ -54,7 +54,7 @@ TEST_CASE("the most robust method inverts the fast suite to LAPACK's accuracy: 1
         CAPTURE(t.name);
         const InverseResult r = run(t.M, most_robust_inverse_method());
         CHECK(r.report.status == Status::converged);
-        CHECK(r.report.iterations <= static_cast<long>(t.M.rows()) + 1);  // n steps, then the check
+        CHECK(r.report.iterations <= static_cast<long>(t.M.rows()));  // n steps
         CHECK(compare_inverse(t.M, r.inverse, lapack_inverse(t.M)).relative_error <= allowed_error(t.M));
     }
 }
@@ -71,17 +71,22 @@ TEST_CASE("conjugate gradients with variant left solves M·X = I column by colum
           "choose right (X·M) or left (M·X)");
 }
 
-TEST_CASE("Newton–Schulz inverts the fast suite too, and squares its residual every step") {
+TEST_CASE("Newton–Schulz: LAPACK's forward accuracy on the fast suite, its residual only where κ is small") {
     for (const TestMatrix& t : inverse_suite(SuiteSize::fast)) {
         CAPTURE(t.name);
         const InverseResult r = run(t.M, InverseMethod::newton_schulz);
-        CHECK(r.report.status == Status::converged);
         CHECK(compare_inverse(t.M, r.inverse, lapack_inverse(t.M)).relative_error <= allowed_error(t.M));
+        // Its products round differently from a residual-minimising method: X is as close to M⁻¹ as LAPACK's,
+        // but ‖X·M − I‖ grows like κ²·ε, not κ·ε. So the check calls it converged where κ is small, and stalled
+        // (never converged) where that residual is beyond what LAPACK reaches.
+        if (condition_number(t.M) < 100.0) CHECK(r.report.status == Status::converged);
+        if (r.report.status != Status::converged) {
+            CHECK(r.report.status == Status::stalled);
+            CHECK(r.residual > r.allowed);
+        }
     }
     // Once the residual is small, I − X·M squares: ‖R_{k+1}‖_F ≤ ‖R_k‖_F² (residual = n·√loss).
-    InverseOptions o = default_inverse_options(InverseMethod::newton_schulz);
-    o.descent.max_iterations = 11;
-    const InverseResult r = inverse_by_descent(M1, o);
+    const InverseResult r = inverse_by_descent(M1, NewtonSchulzOptions{.max_iterations = 10});
     const std::vector<double>& L = r.report.losses;
     REQUIRE(L.size() == 11);
     for (std::size_t k = 0; k + 1 < L.size(); ++k) {
@@ -108,12 +113,11 @@ TEST_CASE("every method but the tutorial's reaches the tutorial's M1 to LAPACK's
 }
 
 TEST_CASE("the tutorial's method is unchanged: the default, 10,000 steps, residual < 1e-6 on M1") {
-    const InverseOptions defaults;
-    CHECK(defaults.method == InverseMethod::descent);
-    CHECK(default_inverse_options(InverseMethod::descent).descent.max_iterations == 10000);
-    CHECK(!default_inverse_options(InverseMethod::descent).descent.lr.has_value());
+    CHECK(method_of(InverseOptions{}) == InverseMethod::descent);
+    CHECK(InverseDescentOptions{}.max_iterations == 10000);
+    CHECK(!InverseDescentOptions{}.lr.has_value());
     const InverseResult r = inverse_by_descent(M1);
-    CHECK(r.report.status == Status::max_iterations);
+    CHECK(r.report.status == Status::converged);
     CHECK(r.report.iterations == 10000);
     const InverseComparison c = compare_inverse(M1, r.inverse, lapack_inverse(M1));
     CHECK(c.residual < 1e-6);
@@ -227,47 +231,41 @@ TEST_CASE("the exact step minimises the loss along the direction, block by block
 }
 
 TEST_CASE("names, options and progress") {
-    for (const InverseMethod m : {InverseMethod::descent, InverseMethod::scaled_descent, InverseMethod::line_search,
-                                  InverseMethod::conjugate_gradient, InverseMethod::newton_schulz}) {
-        CHECK(parse_inverse_method(to_string(m)) == m);
-        CHECK(default_inverse_options(m).method == m);
+    for (const InverseMethod m : all_inverse_methods) {
+        CHECK(inverse_method_named(to_string(m)) == m);
+        CHECK(method_of(default_inverse_options(m)) == m);
     }
-    CHECK(error_message([] { return parse_inverse_method("cg"); }) ==
-          "unknown inverse method \"cg\" (choose descent, scaled_descent, line_search, conjugate_gradient or newton_schulz)");
     CHECK(to_string(Status::singular) == "singular");
+    CHECK(to_string(Status::ill_conditioned) == "ill_conditioned");
 
     std::vector<long> seen;
-    InverseOptions o = default_inverse_options(InverseMethod::line_search);
-    o.descent.max_iterations = 25;
-    o.descent.progress_interval = 10;
-    o.descent.progress = [&](long iteration, double) { seen.push_back(iteration); };
-    const InverseResult r = inverse_by_descent(with_condition(6, 1e4, 3), o);
+    const Progress progress{.show = [&](long iteration, double) { seen.push_back(iteration); }, .every = 10};
+    const InverseResult r = inverse_by_descent(with_condition(6, 1e4, 3), LineSearchOptions{.max_iterations = 25}, progress);
     CHECK(seen == std::vector<long>{10, 20});
     CHECK(r.report.status == Status::max_iterations);
     CHECK(r.report.iterations == 25);
-    o.descent.max_iterations = 0;
-    CHECK(inverse_by_descent(M1, o).report.iterations == 0);
-    o.descent.max_iterations = -1;
-    CHECK(error_message([&] { return inverse_by_descent(M1, o); }) == "descent: max_iterations must be >= 0, got -1");
-    InverseOptions bad_lr = default_inverse_options(InverseMethod::scaled_descent);
-    bad_lr.descent.lr = 0.0;
-    CHECK(error_message([&] { return inverse_by_descent(M1, bad_lr); }) == "scaled_descent: lr must be in (0, 1], got 0");
-    bad_lr.descent.lr = 1.5;
-    CHECK(error_message([&] { return inverse_by_descent(M1, bad_lr); }) == "scaled_descent: lr must be in (0, 1], got 1.5");
-    CHECK(error_message([] { return inverse_by_descent(Matrix(2, 3), default_inverse_options(InverseMethod::newton_schulz)); }) ==
+    CHECK(inverse_by_descent(M1, LineSearchOptions{.max_iterations = 0}).report.iterations == 0);
+    CHECK(error_message([&] { return inverse_by_descent(M1, LineSearchOptions{.max_iterations = -1}); }) ==
+          "line_search: max_iterations must be >= 0, got -1");
+    CHECK(error_message([&] { return inverse_by_descent(M1, ScaledDescentOptions{.step_fraction = 0.0}); }) ==
+          "scaled_descent: step_fraction must be in (0, 1], got 0");
+    CHECK(error_message([&] { return inverse_by_descent(M1, ScaledDescentOptions{.step_fraction = 1.5}); }) ==
+          "scaled_descent: step_fraction must be in (0, 1], got 1.5");
+    CHECK(error_message([] { return inverse_by_descent(Matrix(2, 3), NewtonSchulzOptions{}); }) ==
           "inverse_by_descent: needs a square matrix, got 2x3");
 }
 
 TEST_CASE("a user tolerance stops a method early, but only once X·M is close to I") {
-    InverseOptions o = default_inverse_options(InverseMethod::newton_schulz);
-    o.descent.tolerance = 1e-10;
-    const InverseResult r = inverse_by_descent(M1, o);
+    const InverseResult r = inverse_by_descent(M1, NewtonSchulzOptions{.tolerance = 1e-5});
     CHECK(r.report.status == Status::converged);
-    CHECK(r.report.final_loss <= 1e-10);
-    CHECK(r.report.losses[r.report.losses.size() - 2] > 1e-10);
+    CHECK(4.0 * std::sqrt(r.report.final_loss) <= 1e-5);  // ‖X·M − I‖_F = n·√loss
+    CHECK(4.0 * std::sqrt(r.report.losses[r.report.losses.size() - 2]) > 1e-5);
+    CHECK(r.residual <= 1e-5);
+    CHECK(r.allowed == 1e-5);
     CHECK(r.report.message.find("tolerance") != std::string::npos);
-    o.descent.tolerance = 1.0;  // a singular M's loss is below 1 from the start, but X·M is nowhere near I
-    CHECK(inverse_by_descent(Matrix{{0.1, 0.2}, {0.2, 0.4}}, o).report.status == Status::singular);
+    // A singular M's residual is below 10 from the start, but X·M is nowhere near I.
+    CHECK(inverse_by_descent(Matrix{{0.1, 0.2}, {0.2, 0.4}}, NewtonSchulzOptions{.tolerance = 10.0}).report.status ==
+          Status::singular);
 }
 
 TEST_CASE("the convergence CSV has a row per iteration of each method") {
@@ -276,8 +274,8 @@ TEST_CASE("the convergence CSV has a row per iteration of each method") {
     const std::string csv = out.str();
     CHECK(csv.rfind("method,iteration,loss,residual\n", 0) == 0);
     const long rows = std::count(csv.begin(), csv.end(), '\n') - 1;
-    CHECK(rows == run(M1, InverseMethod::conjugate_gradient).report.iterations +
-                      run(M1, InverseMethod::newton_schulz).report.iterations);
-    CHECK(csv.find("\nconjugate_gradient,1,") != std::string::npos);
-    CHECK(csv.find("\nnewton_schulz,1,") != std::string::npos);
+    CHECK(rows == run(M1, InverseMethod::conjugate_gradient).report.iterations + 1 +
+                      run(M1, InverseMethod::newton_schulz).report.iterations + 1);
+    CHECK(csv.find("\nconjugate_gradient,0,") != std::string::npos);
+    CHECK(csv.find("\nnewton_schulz,0,") != std::string::npos);
 }

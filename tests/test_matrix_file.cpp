@@ -8,7 +8,7 @@
 
 #include "autodiff/matrix.hpp"
 #include "helpers.hpp"
-#include "linalg/matrix_file.hpp"
+#include "io/matrix_file.hpp"
 
 using namespace tapegrad;
 using testing::error_message;

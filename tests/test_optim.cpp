@@ -112,10 +112,10 @@ TEST_CASE("Adam and Sgd both solve a small least-squares problem") {
 
 TEST_CASE("optimisers reject bad settings by name") {
     Parameter p(Matrix{{1.0}});
-    CHECK(error_message([&] { Sgd({&p}, {.lr = -1.0}); }) == "Sgd: lr must be >= 0, got -1.000000");
+    CHECK(error_message([&] { Sgd({&p}, {.lr = -1.0}); }) == "Sgd: lr must be >= 0, got -1");
     CHECK(error_message([&] { Sgd({&p}, {.lr = 0.1, .nesterov = true}); }) ==
           "Sgd: nesterov needs momentum > 0 and dampening = 0");
-    CHECK(error_message([&] { Adam({&p}, {.beta1 = 1.0}); }) == "Adam: beta1 must be in [0, 1), got 1.000000");
+    CHECK(error_message([&] { Adam({&p}, {.beta1 = 1.0}); }) == "Adam: beta1 must be in [0, 1), got 1");
     CHECK(error_message([&] { Sgd({nullptr}, {}); }) == "Optimizer: a parameter pointer is null");
 }
 
@@ -136,4 +136,33 @@ TEST_CASE("the tutorial's momentum trick, spelled verbatim, gives Sgd's iterates
     }
     CHECK(X.value == Y.value);
     CHECK(max_abs_diff(matmul(X.value, M), I) < 1e-6);
+}
+
+TEST_CASE("Momentum, the tutorial's loop as an optimiser, gives Sgd's iterates to the bit; make_optimizer by kind") {
+    const Matrix M = uniform(4, 4, 7, 0.0, 1.0), I = Matrix::identity(4);
+    Parameter X(uniform(4, 4, 8, 0.0, 1.0)), Y(X.value);
+    const std::unique_ptr<Optimizer> tutorial = make_optimizer(OptimizerKind::momentum, {&X}, std::nullopt, std::nullopt);
+    const std::unique_ptr<Optimizer> sgd = make_optimizer(OptimizerKind::sgd, {&Y}, 0.9, 0.9);
+    Tape tape;
+    for (int step = 0; step < 300; ++step) {
+        for (auto [p, opt] : {std::pair{&X, tutorial.get()}, std::pair{&Y, sgd.get()}}) {
+            tape.clear();
+            opt->zero_grad();  // Momentum's leaves the velocity in p.grad
+            backward(inverse_loss(tape.param(*p), tape.constant(M), I, InverseVariant::right));
+            opt->step();
+        }
+    }
+    CHECK(X.value == Y.value);
+    CHECK(default_lr(OptimizerKind::momentum) == 0.9);
+    CHECK(default_lr(OptimizerKind::adam) == 0.01);
+    CHECK(to_string(OptimizerKind::nesterov) == "nesterov");
+    Parameter p(Matrix{{1.0}});
+    CHECK(error_message([&] { make_optimizer(OptimizerKind::sgd, {&p}, 0.0, std::nullopt); }) ==
+          "make_optimizer(sgd): lr must be finite and > 0, got 0");
+    CHECK(error_message([&] { make_optimizer(OptimizerKind::nesterov, {&p}, INFINITY, std::nullopt); }) ==
+          "make_optimizer(nesterov): lr must be finite and > 0, got inf");
+    CHECK(error_message([&] { make_optimizer(OptimizerKind::momentum, {&p}, 0.9, 1.0); }) ==
+          "make_optimizer(momentum): momentum must be in [0, 1), got 1");
+    CHECK(error_message([&] { make_optimizer(OptimizerKind::adam, {&p}, 0.1, 0.9); }) ==
+          "make_optimizer(adam): adam takes no momentum (its betas are 0.9 and 0.999)");
 }

@@ -3,7 +3,7 @@
 
 #include <cmath>
 
-#include "demos/tutorial_data.hpp"
+#include "io/tutorial_matrices.hpp"
 #include "helpers.hpp"
 #include "linalg/metrics.hpp"
 #include "linalg/reference.hpp"

@@ -1,4 +1,4 @@
-// The SVD by Riemannian optimisation (linalg/brockett.hpp, linalg/svd_riemannian.hpp): the manifold's
+// The SVD by Riemannian optimisation (linalg/svd/brockett.hpp, linalg/svd/riemannian.hpp): the manifold's
 // operations, the cost's gradient and Hessian, and the robust method on the fast slice of the test suite, on
 // the tutorial's M1 and on the shapes and spectra that break the tutorial's method. Also: the tutorial's
 // penalty method is unchanged.
@@ -10,14 +10,13 @@
 
 #include "autodiff/autodiff.hpp"
 #include "helpers.hpp"
-#include "demos/tutorial_data.hpp"
-#include "linalg/brockett.hpp"
+#include "bench/test_matrices.hpp"
+#include "io/tutorial_matrices.hpp"
 #include "linalg/metrics.hpp"
 #include "linalg/reference.hpp"
-#include "linalg/stiefel.hpp"
-#include "linalg/svd.hpp"
-#include "linalg/svd_riemannian.hpp"
-#include "linalg/test_matrices.hpp"
+#include "linalg/svd/brockett.hpp"
+#include "linalg/svd/stiefel.hpp"
+#include "linalg/svd/svd.hpp"
 
 using namespace tapegrad;
 using testing::error_message;
@@ -25,10 +24,13 @@ using testing::uniform;
 
 namespace {
 
-// The tutorial's M1 (demos/data/svd_M1_5x4.csv): torch.manual_seed(314); torch.rand(5, 4), in float32.
+// The tutorial's M1 (io/data/svd_M1_5x4.csv): torch.manual_seed(314); torch.rand(5, 4), in float32.
 const Matrix M1 = tutorial_matrix("svd_M1_5x4.csv");
 
 SvdResult robust_svd(const Matrix& M) { return svd_by_descent(M, default_svd_options(most_robust_svd_method())); }
+
+// The tutorial's M1's singular values, from LAPACK (io/data/README.md).
+const std::vector<double> M1_values{2.33981531, 0.68729212, 0.25920282, 0.11767751};
 
 // The acceptance test of issue 5: every value within 1e-8·σ₁ of LAPACK's, reconstruction within 1e-8,
 // orthonormal factors, and the subspaces of clusters of equal values within `max_sine` of LAPACK's.
@@ -122,21 +124,19 @@ TEST_CASE("BrockettProblem: the Hessian is symmetric, is the gradient's derivati
 }
 
 TEST_CASE("svd names: every method round-trips through its name, and the defaults") {
-    for (const SvdMethod m : {SvdMethod::penalty, SvdMethod::stiefel_descent, SvdMethod::stiefel_cg, SvdMethod::trust_region})
-        CHECK(parse_svd_method(to_string(m)) == m);
+    for (const SvdMethod m : all_svd_methods) {
+        CHECK(svd_method_named(to_string(m)) == m);
+        CHECK(method_of(default_svd_options(m)) == m);
+    }
     CHECK(to_string(SvdMethod::trust_region) == "trust-region");
     CHECK(to_string(SvdMethod::stiefel_descent) == "stiefel");
-    CHECK(error_message([] { parse_svd_method("newton"); }).find("trust-region") != std::string::npos);
+    CHECK(!svd_method_named("newton"));
     CHECK(most_robust_svd_method() == SvdMethod::trust_region);
-    // The tutorial's method stays the default of SvdOptions{}, with the tutorial's settings.
-    const SvdOptions tutorial{};
-    CHECK(tutorial.method == SvdMethod::penalty);
-    CHECK(tutorial.descent.max_iterations == 20000);
-    CHECK(default_svd_options(SvdMethod::penalty).method == SvdMethod::penalty);
-    CHECK(default_svd_options(SvdMethod::penalty).descent.max_iterations == 20000);
-    const SvdOptions robust = default_svd_options(SvdMethod::trust_region);
-    CHECK(robust.method == SvdMethod::trust_region);
-    CHECK(robust.descent.tolerance > 0.0);
+    // The tutorial's method stays the default, with the tutorial's settings.
+    CHECK(method_of(SvdOptions{}) == SvdMethod::penalty);
+    CHECK(PenaltyOptions{}.max_iterations == 20000);
+    CHECK(!PenaltyOptions{}.lr.has_value());  // make_optimizer's default: 0.9
+    CHECK(TrustRegionOptions{}.tolerance > 0.0);
 }
 
 TEST_CASE("trust region: the fast suite, every matrix to LAPACK's accuracy, never diverging") {
@@ -153,11 +153,10 @@ TEST_CASE("trust region: the tutorial's M1 in at most 100 iterations") {
     const SvdResult r = robust_svd(M1);
     CHECK(r.report.status == Status::converged);
     CHECK(r.report.iterations <= 100);
-    CHECK(r.report.losses.size() == static_cast<std::size_t>(r.report.iterations));
+    CHECK(r.report.losses.size() == static_cast<std::size_t>(r.report.iterations) + 1);
     CHECK(r.report.final_loss <= 1e-16);
     check_against_lapack(M1, r, 1e-9);
-    const std::vector<double> expected{2.33981531, 0.68729212, 0.25920282, 0.11767751};  // demos/data/README.md
-    for (std::size_t j = 0; j < 4; ++j) CHECK(r.singular_values[j] == doctest::Approx(expected[j]).epsilon(1e-8));
+    for (std::size_t j = 0; j < 4; ++j) CHECK(r.singular_values[j] == doctest::Approx(M1_values[j]).epsilon(1e-8));
 }
 
 TEST_CASE("trust region: shapes and special matrices") {
@@ -211,21 +210,17 @@ TEST_CASE("trust region: shapes and special matrices") {
 }
 
 TEST_CASE("trust region: options and reports") {
-    SvdOptions options = default_svd_options(SvdMethod::trust_region);
-    SUBCASE("tolerance 0 runs every iteration") {
-        options.descent.tolerance = 0.0;
-        options.descent.max_iterations = 30;
-        const SvdResult r = svd_by_descent(M1, options);
-        CHECK(r.report.status == Status::max_iterations);
+    SUBCASE("tolerance 0 runs every iteration, then the check says converged") {
+        const SvdResult r = svd_by_descent(M1, TrustRegionOptions{.max_iterations = 30, .tolerance = 0.0});
+        CHECK(r.report.status == Status::converged);
         CHECK(r.report.iterations == 30);
+        CHECK(r.report.message.find("took all 30 steps") != std::string::npos);
         check_against_lapack(M1, r);
     }
     SUBCASE("max_iterations stops early; progress is called") {
-        options.descent.max_iterations = 3;
-        options.descent.progress_interval = 1;
         long calls = 0;
-        options.descent.progress = [&](long, double) { ++calls; };
-        const SvdResult r = svd_by_descent(M1, options);
+        const SvdResult r = svd_by_descent(M1, TrustRegionOptions{.max_iterations = 3},
+                                           Progress{.show = [&](long, double) { ++calls; }, .every = 1});
         CHECK(r.report.status == Status::max_iterations);
         CHECK(r.report.iterations == 3);
         CHECK(calls == 3);
@@ -233,10 +228,10 @@ TEST_CASE("trust region: options and reports") {
     SUBCASE("bad input and options throw") {
         Matrix bad = M1;
         bad(1, 1) = std::nan("");
-        CHECK(error_message([&] { svd_by_descent(bad, options); }).find("finite") != std::string::npos);
-        CHECK(error_message([&] { svd_by_descent(Matrix(), options); }).find("empty") != std::string::npos);
-        options.descent.max_iterations = -1;
-        CHECK(error_message([&] { svd_by_descent(M1, options); }).find("max_iterations") != std::string::npos);
+        CHECK(error_message([&] { svd_by_descent(bad, TrustRegionOptions{}); }).find("finite") != std::string::npos);
+        CHECK(error_message([&] { svd_by_descent(Matrix(), TrustRegionOptions{}); }).find("empty") != std::string::npos);
+        CHECK(error_message([&] { svd_by_descent(M1, TrustRegionOptions{.max_iterations = -1}); }) ==
+              "trust-region: max_iterations must be >= 0, got -1");
     }
 }
 
@@ -250,9 +245,9 @@ TEST_CASE("steepest descent and conjugate gradients on the Stiefel manifolds als
 }
 
 TEST_CASE("penalty: the tutorial's method is unchanged and still finds M1's SVD in 20,000 steps") {
-    const SvdResult r = svd_by_descent(M1);  // SvdOptions{}: penalty, lr 0.9, momentum 0.9, 20,000 steps
+    const SvdResult r = svd_by_descent(M1);  // PenaltyOptions{}: lr 0.9, momentum 0.9, 20,000 steps
     CHECK(r.report.iterations == 20000);
-    CHECK(r.tape_passes == 20000);
+    CHECK(r.report.tape_passes == 20001);  // the guess's loss, then one after each step
     const SvdComparison c = compare_svd(M1, r.U, r.singular_values, r.V, lapack_svd(M1));
     CHECK(c.max_singular_value_error <= 1e-6);
     CHECK(c.reconstruction_error <= 1e-6);

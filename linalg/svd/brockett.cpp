@@ -1,0 +1,165 @@
+#include "linalg/svd/brockett.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "autodiff/gemm.hpp"
+#include "autodiff/random.hpp"
+
+namespace tapegrad {
+
+Var brockett_cost(const Var& U, const Var& V, const Var& M, const Var& weights) {
+    return -sum(U * matmul(M, V) * weights);  // weights, a 1×k row, scales column j by w_j (broadcasting)
+}
+
+namespace {
+
+Matrix tall(const Matrix& M) { return M.rows() < M.cols() ? M.transpose() : M; }
+
+}  // namespace
+
+BrockettProblem::BrockettProblem(const Matrix& M)
+    : A_(tall(M)), wide_(M.rows() < M.cols()), weights_(1, A_.cols()), U_(Matrix(A_.rows(), A_.cols())),
+      V_(Matrix(A_.cols(), A_.cols())) {
+    // Divide by a power of two near the largest entry first (exact), so the sum of squares in the norm can
+    // neither overflow (entries near 1e308) nor underflow (near 1e-300). The zero matrix stays as it is: its
+    // gradient is 0 from the start.
+    const double largest = max_abs(A_);
+    if (largest > 0.0) {
+        exponent_ = std::ilogb(largest);
+        for (std::size_t i = 0; i < A_.size(); ++i) A_.data()[i] = std::ldexp(A_.data()[i], -exponent_);
+        norm_ = frobenius_norm(A_);
+        A_ *= 1.0 / norm_;
+    }
+    for (std::size_t j = 0; j < k(); ++j) weights_(0, j) = static_cast<double>(k() - j);  // N = diag(k, ..., 1)
+}
+
+std::size_t BrockettProblem::dimension() const { return m() * k() + k() * k() - k() * (k() + 1); }
+
+StiefelPair BrockettProblem::guess(std::uint64_t seed) const {
+    Random rng(seed);
+    StiefelPair x;
+    x.V = random_stiefel(k(), k(), rng);
+    x.U = orthonormalize(matmul(A_, x.V));
+    return x;
+}
+
+double BrockettProblem::record_and_backward() {
+    ++tape_passes_;
+    tape_.clear();
+    U_.zero_grad();
+    V_.zero_grad();
+    const Var f = brockett_cost(tape_.param(U_), tape_.param(V_), tape_.constant(A_), tape_.constant(weights_));
+    backward(f);
+    return f.item();
+}
+
+BrockettProblem::Evaluation BrockettProblem::evaluate(const StiefelPair& x) {
+    Evaluation e;
+    U_.value = x.U;
+    V_.value = x.V;
+    e.cost = record_and_backward();
+    e.egrad = {U_.grad, V_.grad};
+    // The Riemannian gradient: each factor's Euclidean gradient G minus X·sym(XᵀG) (stiefel.hpp's project,
+    // keeping sym(XᵀG), which the Hessian needs again).
+    Matrix XtG(k(), k());
+    gemm(x.U, Trans::Yes, e.egrad.U, Trans::No, XtG.ref());
+    e.sym_U = sym(XtG);
+    gemm(x.V, Trans::Yes, e.egrad.V, Trans::No, XtG.ref());
+    e.sym_V = sym(XtG);
+    e.grad = e.egrad;
+    gemm(x.U, Trans::No, e.sym_U, Trans::No, e.grad.U.ref(), -1.0, 1.0);
+    gemm(x.V, Trans::No, e.sym_V, Trans::No, e.grad.V.ref(), -1.0, 1.0);
+    e.grad_norm = norm(e.grad);
+    // The tape's ∂f/∂U is -A·V·N, so A·V comes free: σ_j = Σ_i U_ij·(AV)_ij, and, V being square and
+    // orthogonal, ‖A - U·diag(σ)·Vᵀ‖_F = ‖A·V - U·diag(σ)‖_F.
+    e.sigma.assign(k(), 0.0);
+    for (std::size_t j = 0; j < k(); ++j) {
+        for (std::size_t i = 0; i < m(); ++i) e.sigma[j] -= x.U(i, j) * e.egrad.U(i, j) / weights_(0, j);
+        for (std::size_t i = 0; i < m(); ++i) {
+            const double r = -e.egrad.U(i, j) / weights_(0, j) - x.U(i, j) * e.sigma[j];
+            e.loss += r * r;
+        }
+    }
+    return e;
+}
+
+// Hess f(x)[η] = project(x, D egrad(x)[η] - η·sym(xᵀ·egrad(x))) for each factor. The second term is the
+// manifold's curvature (docs/svd.md). D egrad(x)[η], the derivative of the tape's gradient along η, is a finite
+// difference of two tape gradients, as in Manopt; for this cost it is exact, because egrad(U, V) =
+// (-A·V·N, -Aᵀ·U·N) is linear in (U, V): any step t gives the same difference, up to rounding, which is
+// smallest when x + t·η is about as large as x (‖x‖_F = sqrt(2k)).
+StiefelPair BrockettProblem::hessian(const StiefelPair& x, const Evaluation& at_x, const StiefelPair& eta) {
+    const double size = norm(eta);
+    if (size == 0.0) return eta;
+    const double t = std::sqrt(2.0 * static_cast<double>(k())) / size;
+    U_.value = x.U;
+    U_.value.add_scaled(eta.U, t);
+    V_.value = x.V;
+    V_.value.add_scaled(eta.V, t);
+    record_and_backward();
+    // In place in the gradients: (egrad(x + t·η) - egrad(x))/t - η·sym(xᵀ·egrad(x)), then projected.
+    U_.grad -= at_x.egrad.U;
+    U_.grad *= 1.0 / t;
+    gemm(eta.U, Trans::No, at_x.sym_U, Trans::No, U_.grad.ref(), -1.0, 1.0);
+    V_.grad -= at_x.egrad.V;
+    V_.grad *= 1.0 / t;
+    gemm(eta.V, Trans::No, at_x.sym_V, Trans::No, V_.grad.ref(), -1.0, 1.0);
+    return {project(x.U, U_.grad), project(x.V, V_.grad)};
+}
+
+// Write a tangent vector as (U·Ω_U + K, V·Ω_V), Ω skew-symmetric, K ⊥ U. Where UᵀAV = diag(s) the Hessian
+// acts on each pair (i < j) of a = (Ω_U)_ij, b = (Ω_V)_ij on its own, as the 2×2 matrix ½[[P, -Q], [-Q, P]]
+// with P = s_i·w_i + s_j·w_j, Q = s_j·w_i + s_i·w_j: eigenvalue λ₋ = (s_i - s_j)(w_i - w_j)/2 along a = b
+// (turning U and V together) and λ₊ = (s_i + s_j)(w_i + w_j)/2 along a = -b; and on column j of K as s_j·w_j.
+// Dividing each part by its eigenvalue inverts the Hessian there. Elsewhere it is only a model, so every
+// eigenvalue is used in absolute value and kept above a floor: a tenth of the gradient's norm (the model's
+// error grows with the distance to the answer, and so does the gradient) and never below 1e-10·k. The floor
+// also keeps repeated (λ₋ = 0) and zero (s_j = 0) singular values from dividing by 0.
+StiefelPair BrockettProblem::precondition(const StiefelPair& x, const Evaluation& at_x, const StiefelPair& r) const {
+    const std::vector<double>& s = at_x.sigma;
+    const double floor = std::max(0.1 * at_x.grad_norm, 1e-10 * static_cast<double>(k()));
+    const auto inverse = [floor](double lambda) { return 1.0 / std::max(std::abs(lambda), floor); };
+    Matrix OU(k(), k()), OV(k(), k());
+    gemm(x.U, Trans::Yes, r.U, Trans::No, OU.ref());  // Ω_U = Uᵀ·r_U
+    gemm(x.V, Trans::Yes, r.V, Trans::No, OV.ref());  // Ω_V = Vᵀ·r_V
+    Matrix K = r.U;
+    gemm(x.U, Trans::No, OU, Trans::No, K.ref(), -1.0, 1.0);  // K = r_U - U·Ω_U
+    Matrix ZU(k(), k()), ZV(k(), k());
+    for (std::size_t i = 0; i < k(); ++i)
+        for (std::size_t j = i + 1; j < k(); ++j) {
+            const double wi = weights_(0, i), wj = weights_(0, j);
+            const double a = 0.5 * (OU(i, j) - OU(j, i)), b = 0.5 * (OV(i, j) - OV(j, i));  // skew parts
+            const double together = (a + b) * inverse(0.5 * (s[i] - s[j]) * (wi - wj));       // z_a + z_b
+            const double opposite = (a - b) * inverse(0.5 * (s[i] + s[j]) * (wi + wj));       // z_a - z_b
+            ZU(i, j) = 0.5 * (together + opposite);
+            ZU(j, i) = -ZU(i, j);
+            ZV(i, j) = 0.5 * (together - opposite);
+            ZV(j, i) = -ZV(i, j);
+        }
+    for (std::size_t j = 0; j < k(); ++j) {
+        const double scale = inverse(s[j] * weights_(0, j));
+        for (std::size_t i = 0; i < m(); ++i) K(i, j) *= scale;
+    }
+    StiefelPair z{std::move(K), matmul(x.V, ZV)};
+    gemm(x.U, Trans::No, ZU, Trans::No, z.U.ref(), 1.0, 1.0);  // z_U = U·Z_U + K/λ
+    return z;
+}
+
+SvdFactors BrockettProblem::result(StiefelPair x) const {
+    const Matrix AV = matmul(A_, x.V);
+    std::vector<double> sigma(k(), 0.0);
+    for (std::size_t j = 0; j < k(); ++j) {
+        for (std::size_t i = 0; i < m(); ++i) sigma[j] += x.U(i, j) * AV(i, j);
+        if (sigma[j] < 0.0) {  // not at the minimum (or a value 0 up to rounding): σ_j·u_j·v_jᵀ = |σ_j|·u_j·(-v_j)ᵀ
+            sigma[j] = -sigma[j];
+            for (std::size_t i = 0; i < k(); ++i) x.V(i, j) = -x.V(i, j);
+        }
+        sigma[j] = std::ldexp(sigma[j] * norm_, exponent_);  // norm first: σ_j·norm is at most about 2^exponent
+    }
+    SvdFactors out{wide_ ? std::move(x.V) : std::move(x.U), std::move(sigma), wide_ ? std::move(x.U) : std::move(x.V)};
+    sort_and_fix_signs(out.U, out.singular_values, out.V);
+    return out;
+}
+
+}  // namespace tapegrad

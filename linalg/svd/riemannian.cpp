@@ -1,0 +1,130 @@
+// Each method reads like the tutorial's loop, guess then improve, with the cost recorded on the tape and its
+// gradient from backward(). What differs is what happens to that gradient: it is projected onto the tangent
+// space, and the step is retracted onto the manifold, so U and V stay orthonormal at every iteration.
+#include "linalg/svd/riemannian.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "linalg/checks.hpp"
+
+namespace tapegrad {
+
+double ulps(double cost) { return 1e3 * std::numeric_limits<double>::epsilon() * std::max(1.0, std::abs(cost)); }
+
+RiemannianSvd::RiemannianSvd(const Matrix& M, double tolerance, std::uint64_t seed)
+    : problem_(M), p_{problem_.guess(seed), {}}, tolerance_(tolerance) {
+    p_.e = problem_.evaluate(p_.x);
+}
+
+std::optional<Stop> RiemannianSvd::judge(const History& history) {
+    const auto at = [&] { return " at iteration " + std::to_string(history.iteration()); };
+    if (!std::isfinite(p_.e.grad_norm)) return Stop{Status::diverged, "the gradient became " + brief(p_.e.grad_norm) + at()};
+    if (std::sqrt(2.0) * p_.e.grad_norm <= tolerance_)
+        return Stop{Status::converged, "√2·‖grad‖ = " + brief(std::sqrt(2.0) * p_.e.grad_norm) + " <= tolerance " +
+                                           brief(tolerance_) + at()};
+    return std::nullopt;
+}
+
+namespace {
+
+// Armijo backtracking from x along a direction d with slope ⟨grad, d⟩ < 0: halve t until the cost is below
+// reference + c·t·slope, the reference being the current cost (monotone) or an average of recent costs
+// (non-monotone). Near the answer the decrease asked for is smaller than the rounding error of the cost, so a
+// cost within a few hundred ulps of that bound passes too; otherwise the search could never succeed there
+// and the method would stall with a gradient far above the tolerance. t is the first step to try, and on
+// return the step taken. Returns the new point, or nothing after 40 halvings.
+std::optional<Point> backtrack(BrockettProblem& problem, const StiefelPair& x, const StiefelPair& d, double slope,
+                               double reference, double& t) {
+    constexpr double c = 1e-4;
+    for (int halvings = 0; halvings < 40; ++halvings, t *= 0.5) {
+        StiefelPair trial = retract(x, t * d);
+        BrockettProblem::Evaluation e = problem.evaluate(trial);
+        if (e.cost <= reference + c * t * slope + ulps(reference)) return Point{std::move(trial), std::move(e)};
+    }
+    return std::nullopt;
+}
+
+Stop no_decrease(const Point& p) {
+    return Stop{Status::stalled, "the line search found no decrease; gradient norm " + brief(p.e.grad_norm)};
+}
+
+// Wen and Yin, "A feasible method for optimization with orthogonality constraints" (2013), with the QR
+// retraction in place of their Cayley transform: steepest descent, Barzilai–Borwein step sizes, and a
+// non-monotone Armijo search.
+class StiefelDescent final : public RiemannianSvd {
+public:
+    StiefelDescent(const Matrix& M, const StiefelDescentOptions& o)
+        : RiemannianSvd(M, o.tolerance, o.seed),  // guess
+          t_(1.0 / static_cast<double>(problem_.k())),  // a first step: the weights, and so the gradient, grow with k
+          reference_(p_.e.cost) {}
+
+    std::optional<Stop> step() override {  // improve
+        std::optional<Point> next =
+            backtrack(problem_, p_.x, -1.0 * p_.e.grad, -p_.e.grad_norm * p_.e.grad_norm, reference_, t_);
+        if (!next) return no_decrease(p_);
+        // Barzilai–Borwein: the step size that fits the curvature seen between the last two points, the two
+        // forms taken in turn. s and y are differences in the embedding space, as in Wen and Yin.
+        const StiefelPair s = next->x - p_.x, y = next->e.grad - p_.e.grad;
+        const double sy = std::abs(inner(s, y));
+        ++steps_;
+        if (sy > 0.0) t_ = std::clamp(steps_ % 2 == 0 ? inner(s, s) / sy : sy / inner(y, y), 1e-10, 1e10);
+        // Zhang and Hager's running average of the costs, the non-monotone search's reference.
+        const double previous_weight = weight_;
+        weight_ = 0.85 * weight_ + 1.0;
+        reference_ = (0.85 * previous_weight * reference_ + next->e.cost) / weight_;
+        p_ = std::move(*next);
+        return std::nullopt;
+    }
+
+private:
+    double t_, reference_, weight_ = 1.0;
+    long steps_ = 0;
+};
+
+// Conjugate gradients (Polak–Ribière+), directions carried between points by projection, Armijo backtracking.
+class StiefelCg final : public RiemannianSvd {
+public:
+    StiefelCg(const Matrix& M, const StiefelCgOptions& o)
+        : RiemannianSvd(M, o.tolerance, o.seed),  // guess
+          d_(-1.0 * p_.e.grad), t_(1.0 / static_cast<double>(problem_.k())) {}
+
+    std::optional<Stop> step() override {  // improve
+        double slope = inner(p_.e.grad, d_);
+        if (!(slope < 0.0)) {  // not a descent direction: start again from the gradient
+            d_ = -1.0 * p_.e.grad;
+            slope = -p_.e.grad_norm * p_.e.grad_norm;
+        }
+        // The first step to try minimises the quadratic model along d: t = -slope / ⟨d, Hess·d⟩ (one more tape
+        // pass). Where the curvature is not positive, the last step is tried again.
+        const double curvature = inner(d_, problem_.hessian(p_.x, p_.e, d_));
+        if (curvature > 0.0) t_ = -slope / curvature;
+        std::optional<Point> next = backtrack(problem_, p_.x, d_, slope, p_.e.cost, t_);
+        if (!next) return no_decrease(p_);
+        // Carry the old direction and gradient to the new point's tangent space by projecting them there.
+        const StiefelPair d_moved = project(next->x, d_), g_moved = project(next->x, p_.e.grad);
+        const double beta =
+            std::max(0.0, inner(next->e.grad, next->e.grad - g_moved) / (p_.e.grad_norm * p_.e.grad_norm));
+        d_ = beta * d_moved - next->e.grad;
+        p_ = std::move(*next);
+        return std::nullopt;
+    }
+
+private:
+    StiefelPair d_;  // the search direction
+    double t_;
+};
+
+}  // namespace
+
+std::unique_ptr<SvdSolver> stiefel_descent(const Matrix& M, const StiefelDescentOptions& options) {
+    return std::make_unique<StiefelDescent>(M, options);
+}
+
+std::unique_ptr<SvdSolver> stiefel_cg(const Matrix& M, const StiefelCgOptions& options) {
+    return std::make_unique<StiefelCg>(M, options);
+}
+
+}  // namespace tapegrad
