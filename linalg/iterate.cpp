@@ -79,6 +79,16 @@ std::optional<Stop> exploded(const History& history) {
                                       "; try a smaller learning rate"};
 }
 
+std::optional<Stop> judge_by_loss(const History& history, double target, const std::string& proves) {
+    constexpr long patience = 1000;
+    if (std::optional<Stop> blown = exploded(history)) return blown;
+    if (target == 0.0) return std::nullopt;
+    const auto at = [&] { return " at iteration " + std::to_string(history.iteration()); };
+    if (history.last() <= target) return Stop{Status::converged, "the loss reached " + brief(history.last()) + ", which proves " + proves + at()};
+    if (history.since_low() >= patience) return Stop{Status::stalled, "the loss stopped falling at " + brief(history.low()) + at()};
+    return std::nullopt;
+}
+
 void settle(Report& report, const Check& check) {
     if (!check.finite) {
         if (report.status != Status::diverged) {

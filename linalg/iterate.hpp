@@ -96,6 +96,12 @@ Report iterate(Method& method, long max_iterations, const Progress& progress = {
 // back from that. The tutorial's methods' judges call this.
 std::optional<Stop> exploded(const History& history);
 
+// The tutorial's methods judge by their loss alone. A loss that exploded is divergence; with a target (the loss
+// that proves the answer within the tolerance), a loss at or below it is converged, and one that has not fallen to
+// a new low for 1000 steps never will get there: stalled. target 0: no tolerance, every step is taken. `proves`
+// says what the target proves, for the message: "the answer within the tolerance 1e-08".
+std::optional<Stop> judge_by_loss(const History& history, double target, const std::string& proves);
+
 // The independent check of an answer against the input, which settle() turns into the final status.
 struct Check {
     bool finite = true;   // every number of the answer is finite

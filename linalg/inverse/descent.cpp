@@ -14,13 +14,18 @@ namespace tapegrad {
 
 namespace {
 
-// With a tolerance: the loss has not fallen to a new low for this many steps, so it never will reach it.
-constexpr long patience = 1000;
+// The loss that proves ‖X·M − I‖_F <= tolerance. The loss is an mse over n² entries, so ‖X·M − I‖_F = n·√loss;
+// for variant both, the loss is the mean of two, and the larger residual is at most √2·n·√loss.
+double loss_for(std::size_t n, InverseVariant variant, double tolerance) {
+    const double r = tolerance / static_cast<double>(n) / (variant == InverseVariant::both ? std::sqrt(2.0) : 1.0);
+    return r * r;
+}
 
 class TutorialDescent final : public InverseSolver {
 public:
     TutorialDescent(const Matrix& M, const InverseDescentOptions& o)
-        : M_(M), I_(Matrix::identity(M.rows())), variant_(o.variant), tolerance_(o.tolerance),
+        : M_(M), I_(Matrix::identity(M.rows())), variant_(o.variant), loss_target_(loss_for(M.rows(), o.variant, o.tolerance)),
+          proves_("‖" + std::string(product_name(o.variant)) + " − I‖_F <= " + brief(o.tolerance)),
           X_(Matrix::random(M.rows(), M.cols(), o.seed)),  // guess
           optimizer_(make_optimizer(o.optimizer, {&X_}, o.lr, o.momentum)) {}
 
@@ -33,21 +38,7 @@ public:
         return loss.item();
     }
 
-    std::optional<Stop> judge(const History& h) override {
-        if (std::optional<Stop> blown = exploded(h)) return blown;
-        if (tolerance_ == 0.0) return std::nullopt;  // the tutorial's: every step
-        // mse over n² entries: ‖X·M − I‖_F = n·√loss (for both, the two residuals' root mean square, so the larger
-        // is at most √2 times that).
-        const double n = static_cast<double>(M_.rows());
-        const double bound = n * std::sqrt(h.last()) * (variant_ == InverseVariant::both ? std::sqrt(2.0) : 1.0);
-        const auto at = [&] { return " at iteration " + std::to_string(h.iteration()); };
-        if (bound <= tolerance_)
-            return Stop{Status::converged, "the loss proves ‖" + std::string(product_name(variant_)) + " − I‖_F <= " +
-                                               brief(bound) + " <= tolerance " + brief(tolerance_) + at()};
-        if (h.since_low() >= patience)
-            return Stop{Status::stalled, "the loss stopped falling at " + brief(h.low()) + at()};
-        return std::nullopt;
-    }
+    std::optional<Stop> judge(const History& h) override { return judge_by_loss(h, loss_target_, proves_); }
 
     std::optional<Stop> step() override {  // improve
         optimizer_->step();
@@ -61,7 +52,8 @@ private:
     const Matrix& M_;
     const Matrix I_;
     const InverseVariant variant_;
-    const double tolerance_;
+    const double loss_target_;
+    const std::string proves_;
     Parameter X_;
     std::unique_ptr<Optimizer> optimizer_;
     Tape tape_;

@@ -18,9 +18,6 @@ namespace tapegrad {
 
 namespace {
 
-// With a tolerance: the loss has not fallen to a new low for this many steps, so it never will reach it.
-constexpr long patience = 1000;
-
 // Uniform [0, 1) entries, like the tutorial's torch.rand, from one seeded stream.
 Matrix uniform(std::size_t rows, std::size_t cols, Random& rng) {
     Matrix g(rows, cols);
@@ -39,8 +36,8 @@ double loss_for(const Matrix& M, std::size_t k, double tolerance) {
 class Penalty final : public SvdSolver {
 public:
     Penalty(const Matrix& M, const PenaltyOptions& o, Random rng)
-        : M_(M), I_(Matrix::identity(std::min(M.rows(), M.cols()))), tolerance_(o.tolerance),
-          loss_target_(loss_for(M, I_.rows(), o.tolerance)),
+        : M_(M), I_(Matrix::identity(std::min(M.rows(), M.cols()))), loss_target_(loss_for(M, I_.rows(), o.tolerance)),
+          proves_("the answer within the tolerance " + brief(o.tolerance)),
           U_(uniform(M.rows(), I_.rows(), rng)), d_(uniform(1, I_.rows(), rng)), V_(uniform(M.cols(), I_.rows(), rng)),  // guess
           optimizer_(make_optimizer(o.optimizer, {&U_, &d_, &V_}, o.lr, o.momentum)) {}
 
@@ -53,16 +50,7 @@ public:
         return loss.item();
     }
 
-    std::optional<Stop> judge(const History& h) override {
-        if (std::optional<Stop> blown = exploded(h)) return blown;
-        if (tolerance_ == 0.0) return std::nullopt;  // the tutorial's: every step
-        const auto at = [&] { return " at iteration " + std::to_string(h.iteration()); };
-        if (h.last() <= loss_target_)
-            return Stop{Status::converged, "the loss reached " + brief(h.last()) + ", which proves the answer within the "
-                                           "tolerance " + brief(tolerance_) + at()};
-        if (h.since_low() >= patience) return Stop{Status::stalled, "the loss stopped falling at " + brief(h.low()) + at()};
-        return std::nullopt;
-    }
+    std::optional<Stop> judge(const History& h) override { return judge_by_loss(h, loss_target_, proves_); }
 
     std::optional<Stop> step() override {  // improve
         optimizer_->step();
@@ -81,7 +69,8 @@ public:
 private:
     const Matrix& M_;
     const Matrix I_;
-    const double tolerance_, loss_target_;
+    const double loss_target_;
+    const std::string proves_;
     Parameter U_, d_, V_;
     std::unique_ptr<Optimizer> optimizer_;
     Tape tape_;
