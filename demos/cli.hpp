@@ -60,15 +60,21 @@ DescentOptions descent_options(const Options& options, DescentOptions defaults, 
 // --out, created if missing.
 std::filesystem::path output_directory(const Options& options);
 
-// Each run's loss per iteration, written as one log-scale plot (the tutorial's "How fast does the gradient
-// algorithm converge?") and one CSV: iteration, then a column per run (empty once a run has stopped).
+// Each run's loss per iteration, written as one CSV (iteration, then a column per run, empty once a run has
+// stopped) and drawn by gnuplot with demos/plots/convergence.gp on a log scale (demos/plot.hpp).
 class LossCurves {
 public:
+    // title names the program and the method, e.g. "svd_demo: penalty, the tutorial's method"; loss_label says
+    // what the method's loss is, in gnuplot's enhanced text (x_{F} a subscript), e.g. "loss = mse(X·M, I)".
+    LossCurves(std::string title, std::string loss_label)
+        : title_(std::move(title)), loss_label_(std::move(loss_label)) {}
     void add(const NamedMatrix& run, const std::vector<double>& losses);
-    // Writes <dir>/<stem>_convergence.svg and <dir>/<stem>_losses.csv and says so on stdout.
+    // Writes <dir>/<stem>_losses.csv, <dir>/<stem>_convergence.gp and, with gnuplot, <dir>/<stem>_convergence.svg,
+    // and says so on stdout; without gnuplot it says on stderr that the plot was not drawn, and why, and goes on.
     void write(const Options& options, const std::string& stem) const;
 
 private:
+    std::string title_, loss_label_;
     std::vector<std::string> names_, labels_;
     std::vector<std::vector<double>> losses_;
 };

@@ -63,7 +63,10 @@ int run_demo(const demo::Options& o) {
     const InverseVariant variant = parse_inverse_variant(o.variant);
     const InverseMethod method =
         parse_inverse_method(demo::chosen_method(o, "descent", to_string(most_robust_inverse_method())));
-    demo::LossCurves curves;
+    const char* loss = variant == InverseVariant::right  ? "loss = mse(X·M, I)"
+                       : variant == InverseVariant::left ? "loss = mse(M·X, I)"
+                                                         : "loss = (mse(X·M, I) + mse(M·X, I)) / 2";
+    demo::LossCurves curves("inverse_demo: " + std::string(to_string(method)) + ", the loss at each iteration", loss);
     bool any_diverged = false;
     for (const demo::NamedMatrix& c : demo::matrices_to_run(o, {{"M1", "inverse_M1_4x4.csv"}, {"M2", "inverse_M2_diag.csv"}})) {
         require_invertible(c);

@@ -1,10 +1,15 @@
 // Part 2 of the tutorial: the singular value decomposition by gradient descent, checked against LAPACK.
 // By default it runs the tutorial's five matrices and plots their loss curves on one log-scale chart.
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
+#include "autodiff/graphviz.hpp"
+#include "autodiff/random.hpp"
 #include "demos/cli.hpp"
+#include "demos/plot.hpp"
 #include "demos/tutorial_data.hpp"
+#include "linalg/losses.hpp"
 #include "linalg/metrics.hpp"
 #include "linalg/reference.hpp"
 #include "linalg/svd.hpp"
@@ -53,14 +58,38 @@ nlohmann::ordered_json to_json(const SvdResult& r, const ReferenceSvd& ref, cons
     return j;
 }
 
+// The tape of one step of the tutorial's loss, differentiated, as a graph: what every iteration of the penalty
+// method records. At svd_by_descent's first guess (linalg/svd.cpp): U, d and V uniform in [0, 1) from one stream
+// seeded with --guess-seed, so its loss is the first of the run's losses.
+std::string penalty_loss_graph(const Matrix& M, std::uint64_t seed) {
+    const std::size_t m = M.rows(), n = M.cols(), k = std::min(m, n);
+    Random rng(seed);
+    const auto guess = [&](std::size_t rows, std::size_t cols) {
+        Matrix g(rows, cols);
+        for (std::size_t i = 0; i < g.size(); ++i) g.data()[i] = rng.uniform();
+        return g;
+    };
+    Parameter U(guess(m, k)), d(guess(1, k)), V(guess(n, k));
+    Tape tape;
+    const Var u = tape.param(U), s = tape.param(d), v = tape.param(V);
+    const Var loss = svd_penalty_loss(u, s, v, M, Matrix::identity(k));
+    backward(loss);
+    return to_dot(loss, {.names = {{u, "U"}, {s, "d"}, {v, "V"}, {loss, "loss"}}, .adjoints = true});
+}
+
 int run_demo(const demo::Options& o) {
     const SvdMethod method = parse_svd_method(demo::chosen_method(o, "penalty", to_string(most_robust_svd_method())));
-    demo::LossCurves curves;
+    // What each method's report.losses holds (linalg/svd.hpp).
+    const char* loss = method == SvdMethod::penalty
+                           ? "loss = mse(U·diag(d^2)·V^T, M) + penalties"
+                           : "‖M − U·diag(σ)·V^T‖@^2_F / ‖M‖@^2_F";
+    demo::LossCurves curves("svd_demo: " + std::string(to_string(method)) + ", the loss at each iteration", loss);
     bool any_diverged = false;
     const std::vector<std::pair<std::string, std::string>> tutorial = {{"M1", "svd_M1_5x4.csv"}, {"M2", "svd_M2_4x4.csv"},
                                                                       {"M3", "svd_M3_7x4.csv"}, {"M4", "svd_M4_4x3.csv"},
                                                                       {"M5", "svd_M5_4x3.csv"}};
-    for (const demo::NamedMatrix& c : demo::matrices_to_run(o, tutorial)) {
+    const std::vector<demo::NamedMatrix> runs = demo::matrices_to_run(o, tutorial);
+    for (const demo::NamedMatrix& c : runs) {
         SvdOptions options = default_svd_options(method);
         options.descent = demo::descent_options(o, options.descent, c.label());
         const SvdResult r = svd_by_descent(c.M, options);
@@ -82,6 +111,8 @@ int run_demo(const demo::Options& o) {
         curves.add(c, r.report.losses);
     }
     curves.write(o, "svd");
+    if (method == SvdMethod::penalty)
+        plot::draw_graph(demo::output_directory(o), "tape_svd_loss", penalty_loss_graph(runs.front().M, o.guess_seed));
     return any_diverged ? 3 : 0;
 }
 
