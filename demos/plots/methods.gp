@@ -10,7 +10,6 @@ set logscale xy
 set format y "10^{%L}"
 set format x "10^{%L}"
 set offsets graph 0.03, graph 0.03, graph 0.05, graph 0.22  # room under the floor for its label
-set key below
 set arrow from graph 0, first floor to graph 1, first floor nohead dt 2 lc "gray40"
 set label floor_label . gprintf(" = %.1t·10^{%T}\na point on this line is at or below it, or 0", floor) \
     at graph 0.99, first floor right offset 0, -0.8 tc "gray40" font ",11"   # below the line, where no curve goes

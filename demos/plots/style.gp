@@ -9,7 +9,7 @@ set border 3 lc "gray30"                     # the axes, not a box
 set tics nomirror out
 set grid xtics ytics lt 1 lc "gray90"        # at the labelled ticks only:
 unset mxtics; unset mytics                   # no hatching between them
-set key outside right top reverse Left noenhanced   # beside the plot: a legend inside may cover a curve
+set key below reverse Left noenhanced height 1   # under the plot: a legend inside may cover a curve
 set autoscale fix                            # axes fitted to the data, plus a margin:
 set offsets graph 0.02, graph 0.02, graph 0.05, graph 0.05
 # Ten colours that stay apart (matplotlib's), one a series, thicker than gnuplot's default lines.
