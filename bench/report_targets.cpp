@@ -115,7 +115,6 @@ std::vector<Target> targets(const BenchmarkResults& results) {
 }
 
 void write_targets(std::ostream& out, const std::vector<Target>& all) {
-    out << "## Targets\n\n";
     Table table({"target", "measured", "verdict"}, /*text_columns=*/3);
     std::vector<std::string> short_of;
     std::size_t met = 0, measured = 0;

@@ -1,12 +1,22 @@
 #pragma once
-// The benchmark report's text (bench/report.cpp): numbers as docs/benchmarks.md writes them, and its markdown
-// tables.
+// The benchmark report's text (bench/report.cpp): the page's template, numbers as docs/benchmarks.md writes them,
+// and its markdown tables.
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 namespace tapegrad::report {
+
+// bench/benchmarks.md.in, compiled in by cmake/embed_data.cmake: the page's prose, with {{name}} where the report
+// puts a part it computes (a table, a list).
+struct TemplateFile {
+    std::string_view name;
+    std::string_view text;
+};
+const std::vector<TemplateFile>& template_files();
+inline std::string_view page_template() { return template_files().at(0).text; }
 
 // x with that many decimals: fixed(0.1234, 2) is "0.12".
 std::string fixed(double x, int decimals);

@@ -77,5 +77,8 @@ TEST_CASE("tapegrad_report: the step plots hold the tape, the hand-derived gradi
     CHECK(plotted_series(read_file(dir / "benchmarks_inverse.svg")) ==
           std::vector<std::string>{"tapegrad, tape", "tapegrad, hand-derived gradient"});  // no PyTorch inverse times
     CHECK(read_file(dir / "benchmarks_inverse.csv") == "n,tape,hand-derived\n4,0.162,0.0588\n");
-    CHECK(read_file(dir / "benchmarks.md").find("| 5×4 | 550 ns | 230 ns | 2.39 |") != std::string::npos);
+    const std::string page = read_file(dir / "benchmarks.md");
+    CHECK(page.find("| 5×4 | 550 ns | 230 ns | 2.39 |") != std::string::npos);
+    CHECK(page.find("](benchmarks.svg)") != std::string::npos);  // the plots are on the page
+    CHECK(page.find("{{") == std::string::npos);                  // every part of the template filled in
 }
