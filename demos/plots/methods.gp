@@ -10,8 +10,8 @@ set logscale xy
 set format y "10^{%L}"
 set format x "10^{%L}"
 set offsets graph 0.03, graph 0.03, graph 0.05, graph 0.22  # room under the floor for its label
-set arrow from graph 0, first floor to graph 1, first floor nohead dt 2 lc "gray40"
 set label floor_label . gprintf(" = %.1t·10^{%T}\na point on this line is at or below it, or 0", floor) \
     at graph 0.99, first floor right offset 0, -0.8 tc "gray40" font ",11"   # below the line, where no curve goes
 plot for [i = 2:columns] data using 1:(until_floor(i, $1, column(i))) with linespoints lt i - 1 ps 0.5 title keys[i - 1], \
-     for [i = 2:columns] data using 1:(at_floor(i, $1)) with points lt i - 1 ps 1.2 notitle
+     for [i = 2:columns] data using 1:(at_floor(i, $1)) with points lt i - 1 ps 1.2 notitle, \
+     floor with lines dt 2 lw 1 lc "gray40" notitle   # the floor, a function: so the y axis always reaches it
