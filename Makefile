@@ -25,12 +25,14 @@ demo: build
 	@$(BIN)/tensors_demo --out $(OUT)
 	@$(BIN)/inverse_demo --out $(OUT)
 	@$(BIN)/svd_demo --out $(OUT) || [ $$? -eq 4 ]
-	@echo "The plots (open them in a browser) and the loss CSVs are in $(OUT)/:" && ls $(OUT)
+	@echo "In $(OUT)/: the plots and the tapes' graphs (SVG: open them in a browser), drawn by gnuplot and Graphviz"
+	@echo "from the CSV, .gp and .dot files beside them:" && ls $(OUT)
 
 # The benchmarks (bench/), short: one step, LAPACK and whole-solve families, three repetitions each (the report
 # takes their medians). The gemm_crossover family is left out; BENCH_FILTER=gemm_crossover runs it. Then the
-# robust methods on the full test suite (docs/suite_*.txt), the methods' convergence plots (docs/*_methods.svg),
-# and the report: docs/benchmarks.md, docs/benchmarks.svg, docs/benchmarks_inverse.svg. More flags: BENCH_FLAGS=.
+# robust methods on the full test suite (docs/suite_*.txt), the methods' convergence plots (docs/img/*_methods.svg),
+# and the report: docs/benchmarks.md, docs/benchmarks.svg, docs/benchmarks_inverse.svg. The plots are drawn by
+# gnuplot from the CSV beside each (io/plots/ has the scripts). More flags: BENCH_FLAGS=.
 BENCH_FILTER ?= ^(svd|inverse)_
 BENCH_FLAGS ?=
 BENCH_OUT := $(BUILD_DIR)/bench

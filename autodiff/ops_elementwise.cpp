@@ -49,7 +49,7 @@ void binary_rule(Tape& t, const Node& n) {
 template <auto f, auto da, auto db>
 Var binary(const char* op, const Var& a, const Var& b) {
     const Shape shape = broadcast_shape(op, a.shape(), b.shape());
-    auto [out, node] = record(shape, binary_rule<f, da, db>, a, b);
+    auto [out, node] = record(op, shape, binary_rule<f, da, db>, a, b);
     const ConstMatrixRef x = a.value(), y = b.value();
     for_each_broadcast(shape, x.shape(), y.shape(), [&](std::size_t k, std::size_t ka, std::size_t kb) {
         node.value.data[k] = f(x.data[ka], y.data[kb]);
@@ -67,8 +67,8 @@ void unary_rule(Tape& t, const Node& n) {
 }
 
 template <auto f, auto df>
-Var unary(const Var& x, double c = 0.0) {
-    auto [out, node] = record(x.shape(), unary_rule<df>, x, {}, c);
+Var unary(const char* op, const Var& x, double c = 0.0) {
+    auto [out, node] = record(op, x.shape(), unary_rule<df>, x, {}, c);
     const ConstMatrixRef v = x.value();
     for (std::size_t k = 0; k < v.size(); ++k) node.value.data[k] = f(v.data[k], c);
     return out;
@@ -105,63 +105,63 @@ Var operator/(const Var& a, const Var& b) {
 }
 
 Var operator-(const Var& x) {
-    return unary<[](double v, double) { return -v; },                    // y = -x
-                 [](double, double, double) { return -1.0; }>(x);        // dy/dx = -1
+    return unary<[](double v, double) { return -v; },                        // y = -x
+                 [](double, double, double) { return -1.0; }>("negate", x);  // dy/dx = -1
 }
 Var operator+(const Var& x, double c) {
-    return unary<[](double v, double s) { return v + s; },               // y = x + c
-                 [](double, double, double) { return 1.0; }>(x, c);      // dy/dx = 1
+    return unary<[](double v, double s) { return v + s; },                  // y = x + c
+                 [](double, double, double) { return 1.0; }>("add", x, c);  // dy/dx = 1
 }
 Var operator+(double c, const Var& x) { return x + c; }
 Var operator-(const Var& x, double c) {
-    return unary<[](double v, double s) { return v - s; },               // y = x - c
-                 [](double, double, double) { return 1.0; }>(x, c);      // dy/dx = 1
+    return unary<[](double v, double s) { return v - s; },                       // y = x - c
+                 [](double, double, double) { return 1.0; }>("subtract", x, c);  // dy/dx = 1
 }
 Var operator-(double c, const Var& x) {
-    return unary<[](double v, double s) { return s - v; },               // y = c - x
-                 [](double, double, double) { return -1.0; }>(x, c);     // dy/dx = -1
+    return unary<[](double v, double s) { return s - v; },                             // y = c - x
+                 [](double, double, double) { return -1.0; }>("subtract from", x, c);  // dy/dx = -1
 }
 Var operator*(double c, const Var& x) {
-    return unary<[](double v, double s) { return s * v; },               // y = c·x
-                 [](double, double, double s) { return s; }>(x, c);      // dy/dx = c
+    return unary<[](double v, double s) { return s * v; },                    // y = c·x
+                 [](double, double, double s) { return s; }>("scale", x, c);  // dy/dx = c
 }
 Var operator*(const Var& x, double c) { return c * x; }
 Var operator/(const Var& x, double c) {
-    return unary<[](double v, double s) { return v / s; },               // y = x / c
-                 [](double, double, double s) { return 1.0 / s; }>(x, c);  // dy/dx = 1/c
+    return unary<[](double v, double s) { return v / s; },                           // y = x / c
+                 [](double, double, double s) { return 1.0 / s; }>("divide", x, c);  // dy/dx = 1/c
 }
 Var square(const Var& x) {
-    return unary<[](double v, double) { return v * v; },                // y = x²
-                 [](double v, double, double) { return 2.0 * v; }>(x);   // dy/dx = 2x
+    return unary<[](double v, double) { return v * v; },                          // y = x²
+                 [](double v, double, double) { return 2.0 * v; }>("square", x);  // dy/dx = 2x
 }
 Var pow(const Var& x, double p) {
     return unary<[](double v, double s) { return std::pow(v, s); },                    // y = x^p
                  [](double v, double, double s) { return s * std::pow(v, s - 1.0); }>  // dy/dx = p·x^(p-1)
-        (x, p);
+        ("pow", x, p);
 }
 Var sin(const Var& x) {
-    return unary<[](double v, double) { return std::sin(v); },           // y = sin x
-                 [](double v, double, double) { return std::cos(v); }>(x);  // dy/dx = cos x
+    return unary<[](double v, double) { return std::sin(v); },                     // y = sin x
+                 [](double v, double, double) { return std::cos(v); }>("sin", x);  // dy/dx = cos x
 }
 Var cos(const Var& x) {
-    return unary<[](double v, double) { return std::cos(v); },            // y = cos x
-                 [](double v, double, double) { return -std::sin(v); }>(x);  // dy/dx = -sin x
+    return unary<[](double v, double) { return std::cos(v); },                      // y = cos x
+                 [](double v, double, double) { return -std::sin(v); }>("cos", x);  // dy/dx = -sin x
 }
 Var exp(const Var& x) {
     return unary<[](double v, double) { return std::exp(v); },           // y = eˣ
-                 [](double, double y, double) { return y; }>(x);         // dy/dx = eˣ = y
+                 [](double, double y, double) { return y; }>("exp", x);  // dy/dx = eˣ = y
 }
 Var log(const Var& x) {
-    return unary<[](double v, double) { return std::log(v); },           // y = ln x
-                 [](double v, double, double) { return 1.0 / v; }>(x);   // dy/dx = 1/x
+    return unary<[](double v, double) { return std::log(v); },                 // y = ln x
+                 [](double v, double, double) { return 1.0 / v; }>("log", x);  // dy/dx = 1/x
 }
 Var tanh(const Var& x) {
-    return unary<[](double v, double) { return std::tanh(v); },          // y = tanh x
-                 [](double, double y, double) { return 1.0 - y * y; }>(x);  // dy/dx = 1 - y²
+    return unary<[](double v, double) { return std::tanh(v); },                     // y = tanh x
+                 [](double, double y, double) { return 1.0 - y * y; }>("tanh", x);  // dy/dx = 1 - y²
 }
 Var relu(const Var& x) {
-    return unary<[](double v, double) { return (v > 0.0) ? v : 0.0; },     // y = max(x, 0)
-                 [](double v, double, double) { return (v > 0.0) ? 1.0 : 0.0; }>(x);  // dy/dx = [x > 0]
+    return unary<[](double v, double) { return (v > 0.0) ? v : 0.0; },                        // y = max(x, 0)
+                 [](double v, double, double) { return (v > 0.0) ? 1.0 : 0.0; }>("relu", x);  // dy/dx = [x > 0]
 }
 
 }  // namespace tapegrad

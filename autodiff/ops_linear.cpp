@@ -7,7 +7,7 @@ namespace tapegrad {
 // Z = A·B
 Var matmul(const Var& a, const Var& b) {
     if (a.cols() != b.rows()) throw shape_error("matmul", "cannot multiply", a.shape(), "by", b.shape());
-    auto [out, node] = record({a.rows(), b.cols()}, [](Tape& t, const Node& n) {
+    auto [out, node] = record("matmul", {a.rows(), b.cols()}, [](Tape& t, const Node& n) {
         // d/dA (A·B) = G·Bᵀ
         if (const MatrixRef da = t.grad(n.a)) gemm(n.grad, Trans::No, t.value(n.b), Trans::Yes, da, 1.0, 1.0);
         // d/dB (A·B) = Aᵀ·G
@@ -22,7 +22,7 @@ Var matmul(const Var& a, const Var& b) {
 Var matmul_transposed(const Var& a, const Var& b) {
     if (a.cols() != b.cols())
         throw shape_error("matmul_transposed", "cannot multiply", a.shape(), "by the transpose of", b.shape());
-    auto [out, node] = record({a.rows(), b.rows()}, [](Tape& t, const Node& n) {
+    auto [out, node] = record("matmul_transposed", {a.rows(), b.rows()}, [](Tape& t, const Node& n) {
         // d/dA (A·Bᵀ) = G·B
         if (const MatrixRef da = t.grad(n.a)) gemm(n.grad, Trans::No, t.value(n.b), Trans::No, da, 1.0, 1.0);
         // d/dB (A·Bᵀ) = Gᵀ·A
@@ -34,7 +34,7 @@ Var matmul_transposed(const Var& a, const Var& b) {
 
 // Z = Xᵀ
 Var transpose(const Var& x) {
-    auto [out, node] = record({x.cols(), x.rows()}, [](Tape& t, const Node& n) {
+    auto [out, node] = record("transpose", {x.cols(), x.rows()}, [](Tape& t, const Node& n) {
         // d/dX Xᵀ = Gᵀ
         const MatrixRef dx = t.grad(n.a);
         for (std::size_t i = 0; i < dx.rows; ++i)
@@ -49,7 +49,7 @@ Var transpose(const Var& x) {
 // Z = XᵀX. The same number as matmul(transpose(X), X), as one node: the product is symmetric, so the forward
 // pass computes half of it, and the rule needs one product instead of two.
 Var gram(const Var& x) {
-    auto [out, node] = record({x.cols(), x.cols()}, [](Tape& t, const Node& n) {
+    auto [out, node] = record("gram", {x.cols(), x.cols()}, [](Tape& t, const Node& n) {
         // d/dX XᵀX = X·(G + Gᵀ)
         const MatrixRef sym = t.scratch(n.grad.shape());
         for (std::size_t i = 0; i < sym.rows; ++i)
@@ -66,7 +66,7 @@ Var diag(const Var& v) {
         throw std::invalid_argument("diag: expects a row or column vector, got " + to_string(v.shape()) +
                                     " (use diagonal() to take a matrix's diagonal)");
     const std::size_t k = v.value().size();
-    auto [out, node] = record({k, k}, [](Tape& t, const Node& n) {
+    auto [out, node] = record("diag", {k, k}, [](Tape& t, const Node& n) {
         // d/dv_i diag(v) = G_ii
         const MatrixRef dv = t.grad(n.a);
         for (std::size_t i = 0; i < dv.size(); ++i) dv.data[i] += n.grad(i, i);
@@ -79,7 +79,7 @@ Var diag(const Var& v) {
 // z = diagonal(X): X_ii for i < min(rows, cols), as a 1xk row
 Var diagonal(const Var& x) {
     const std::size_t k = std::min(x.rows(), x.cols());
-    auto [out, node] = record({1, k}, [](Tape& t, const Node& n) {
+    auto [out, node] = record("diagonal", {1, k}, [](Tape& t, const Node& n) {
         // d/dX_ii diagonal(X) = G_i
         const MatrixRef dx = t.grad(n.a);
         for (std::size_t i = 0; i < n.grad.size(); ++i) dx(i, i) += n.grad.data[i];

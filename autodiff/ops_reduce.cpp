@@ -5,7 +5,7 @@ namespace tapegrad {
 
 // z = Σ x_ij
 Var sum(const Var& x) {
-    auto [out, node] = record({1, 1}, [](Tape& t, const Node& n) {
+    auto [out, node] = record("sum", {1, 1}, [](Tape& t, const Node& n) {
         // d/dx Σx = g
         const MatrixRef dx = t.grad(n.a);
         for (std::size_t k = 0; k < dx.size(); ++k) dx.data[k] += n.grad.data[0];
@@ -28,7 +28,7 @@ Var dot(const Var& a, const Var& b) {
     const bool vectors = (a.rows() == 1 || a.cols() == 1) && (b.rows() == 1 || b.cols() == 1);
     if (!vectors || a.value().size() != b.value().size())
         throw shape_error("dot", "expects two vectors of equal length, got", a.shape(), "and", b.shape());
-    auto [out, node] = record({1, 1}, [](Tape& t, const Node& n) {
+    auto [out, node] = record("dot", {1, 1}, [](Tape& t, const Node& n) {
         const double g = n.grad.data[0];
         const ConstMatrixRef va = t.value(n.a), vb = t.value(n.b);
         // d/da a·b = g·b,  d/db a·b = g·a
@@ -59,7 +59,7 @@ void mse_rule(Tape& t, const Node& n) {
 Var record_mse(const Var& a, const Var& b, ConstMatrixRef target) {
     if (a.shape() != target.shape()) throw shape_error("mse", "shapes differ,", a.shape(), "vs", target.shape());
     if (target.size() == 0) throw std::invalid_argument("mse: the mean of an empty " + to_string(a.shape()) + " matrix");
-    auto [out, node] = record({1, 1}, mse_rule, a, b);
+    auto [out, node] = record("mse", {1, 1}, mse_rule, a, b);
     node.saved = a.tape().scratch(a.shape());
     const ConstMatrixRef v = a.value();
     double total = 0.0;

@@ -28,8 +28,9 @@ void Tape::throw_stale(const Var& v) const {
                            std::to_string(generation_) + ")");
 }
 
-Var Tape::leaf(ConstMatrixRef value, Parameter* parameter) {
+Var Tape::leaf(const char* op, ConstMatrixRef value, Parameter* parameter) {
     Node& n = nodes_.emplace_back();
+    n.op = op;
     n.value = values_.allocate(value.shape());
     std::copy(value.data, value.data + value.size(), n.value.data);
     if (parameter != nullptr && grad_enabled_) {
@@ -42,16 +43,17 @@ Var Tape::leaf(ConstMatrixRef value, Parameter* parameter) {
 Var Tape::param(Parameter& p) {
     if (p.grad.shape() != p.value.shape())
         throw shape_error("param", "the gradient's shape", p.grad.shape(), "does not match the value's", p.value.shape());
-    return leaf(p.value, &p);
+    return leaf("param", p.value, &p);
 }
 
-Var Tape::constant(ConstMatrixRef m) { return leaf(m, nullptr); }
+Var Tape::constant(ConstMatrixRef m) { return leaf("constant", m, nullptr); }
 
-Tape::Recorded Tape::record(Shape shape, BackwardRule rule, const Var& a, const Var& b, double scalar) {
+Tape::Recorded Tape::record(const char* op, Shape shape, BackwardRule rule, const Var& a, const Var& b, double scalar) {
     const bool a_has_grad = static_cast<bool>(node(a).grad);  // each node() throws on a stale or foreign Var
     const bool b_has_grad = !b.empty() && node(b).grad;
     const bool wants_grad = grad_enabled_ && (a_has_grad || b_has_grad);
     Node& n = nodes_.emplace_back();  // built in place: no copy of the node
+    n.op = op;
     n.value = values_.allocate(shape);
     if (wants_grad) {
         n.grad = adjoints_.allocate(shape);

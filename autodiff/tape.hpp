@@ -37,6 +37,7 @@ using BackwardRule = void (*)(Tape& tape, const Node& node);
 inline constexpr std::uint32_t no_input = UINT32_MAX;
 
 struct Node {
+    const char* op = "";              // the op that made it, as ops.hpp names it: "matmul", "pow"; "param" for a leaf
     MatrixRef value;                  // what the op computed
     MatrixRef grad;                   // its adjoint ∂out/∂value; null when no parameter feeds this node
     BackwardRule backward = nullptr;  // null for leaves
@@ -94,13 +95,15 @@ public:
         Var var;     // the handle the op returns
         Node& node;  // the node to fill in: node.value, and node.saved if the rule needs it
     };
-    // Appends a node of the given shape fed by a (and b, if not empty). It gets an adjoint only if grads are
-    // enabled and an input has one.
-    Recorded record(Shape shape, BackwardRule rule, const Var& a, const Var& b = {}, double scalar = 0.0);
+    // Appends a node of the given shape, made by op, fed by a (and b, if not empty). It gets an adjoint only if
+    // grads are enabled and an input has one.
+    Recorded record(const char* op, Shape shape, BackwardRule rule, const Var& a, const Var& b = {}, double scalar = 0.0);
     // Arena memory for a rule's or an op's temporary; lives until clear().
     MatrixRef scratch(Shape shape) { return values_.allocate(shape); }
     ConstMatrixRef value(std::uint32_t i) const { return nodes_[i].value; }
     MatrixRef grad(std::uint32_t i) const { return i == no_input ? MatrixRef{} : nodes_[i].grad; }
+    // The node at position i < size() of this recording: for code that walks the tape, such as to_dot.
+    const Node& node(std::uint32_t i) const { return nodes_[i]; }
     // The node behind v; throws std::logic_error if v belongs to another tape or to a cleared recording.
     const Node& node(const Var& v) const {
         if (v.tape_ != this || v.generation_ != generation_ || v.index_ >= nodes_.size()) throw_stale(v);
@@ -111,7 +114,7 @@ private:
     friend class NoGrad;
     friend void backward(const Var& y, ConstMatrixRef seed);
 
-    Var leaf(ConstMatrixRef value, Parameter* parameter);
+    Var leaf(const char* op, ConstMatrixRef value, Parameter* parameter);
     [[noreturn]] void throw_stale(const Var& v) const;
 
     std::vector<Node> nodes_;
@@ -142,8 +145,9 @@ void backward(const Var& y);
 void backward(const Var& y, ConstMatrixRef seed);
 
 // The op helper: records on the tape of `a`. Shorthand for a.tape().record(...).
-inline Tape::Recorded record(Shape shape, BackwardRule rule, const Var& a, const Var& b = {}, double scalar = 0.0) {
-    return a.tape().record(shape, rule, a, b, scalar);
+inline Tape::Recorded record(const char* op, Shape shape, BackwardRule rule, const Var& a, const Var& b = {},
+                             double scalar = 0.0) {
+    return a.tape().record(op, shape, rule, a, b, scalar);
 }
 
 }  // namespace tapegrad

@@ -7,7 +7,7 @@
 It times one descent step of each tutorial loop at the sizes of bench/bench_steps.cpp (svd_step_*: 5x4 up to
 512x512; inverse_step_*: 4x4 up to 512x512), in float64 on one thread, as the tape is timed: the same update
 (p -= lr * p.grad; p.grad *= momentum, the tutorial's hand-written momentum), the same lr 1e-3 that keeps every
-size finite. Then it times the whole tutorial run: 20,000 SVD steps on the tutorial's M1 (demos/data).
+size finite. Then it times the whole tutorial run: 20,000 SVD steps on the tutorial's M1 (io/data).
 
 Times are CPU time of this process (time.process_time), as Google Benchmark's cpu_time, because the benchmark
 machine is shared and wall time would count the other jobs too. Each size: a warm-up, then several timed runs
@@ -40,7 +40,7 @@ SVD_SHAPES = [(5, 4), (16, 16), (64, 64), (256, 256), (512, 512)]
 INVERSE_SIZES = [4, 16, 64, 256, 512]
 STEP_LR, MOMENTUM = 1e-3, 0.9          # bench/bench_steps.cpp's step_options
 TUTORIAL_LR, TUTORIAL_STEPS = 0.9, 20000  # the tutorial's SVD run (linalg/svd.hpp's defaults)
-DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "demos", "data")
+DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "io", "data")
 
 mse = torch.nn.functional.mse_loss
 

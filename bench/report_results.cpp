@@ -164,4 +164,15 @@ std::optional<PytorchResults> PytorchResults::load(const std::filesystem::path& 
     }
 }
 
+std::vector<std::string> step_sizes(const BenchmarkResults& results, const std::string& problem) {
+    const std::string prefix = problem + "_step_autodiff/";
+    std::vector<std::string> sizes;
+    for (const std::string& name : results.names_starting_with(prefix)) sizes.push_back(name.substr(prefix.size()));
+    return sizes;
+}
+
+StepPair step_pair(const BenchmarkResults& results, const std::string& problem, const std::string& args) {
+    return {results.find(problem + "_step_autodiff/" + args), results.find(problem + "_step_handwritten/" + args)};
+}
+
 }  // namespace tapegrad::report

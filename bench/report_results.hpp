@@ -56,4 +56,20 @@ struct PytorchResults {
     static std::optional<PytorchResults> load(const std::filesystem::path& path);
 };
 
+// The step benchmarks' arguments ("5/4", ...) for a problem ("svd" or "inverse"), in the order they ran.
+std::vector<std::string> step_sizes(const BenchmarkResults& results, const std::string& problem);
+
+// One size's step, through the tape (<problem>_step_autodiff/<args>) and with the hand-derived gradient
+// (<problem>_step_handwritten/<args>); null where one did not run.
+struct StepPair {
+    const Run* tape = nullptr;
+    const Run* hand = nullptr;
+    // tape ÷ hand-derived CPU time, where both ran without error.
+    std::optional<double> ratio() const {
+        if (!tape || !hand || !tape->error.empty() || !hand->error.empty() || hand->cpu_us <= 0) return std::nullopt;
+        return tape->cpu_us / hand->cpu_us;
+    }
+};
+StepPair step_pair(const BenchmarkResults& results, const std::string& problem, const std::string& args);
+
 }  // namespace tapegrad::report

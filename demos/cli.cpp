@@ -9,8 +9,8 @@
 #include <iostream>
 #include <limits>
 
-#include "demos/svg_plot.hpp"
 #include "io/matrix_file.hpp"
+#include "io/plot.hpp"
 
 namespace tapegrad::demo {
 
@@ -241,50 +241,26 @@ void LossCurves::add(const std::string& name, const std::string& label, const st
     losses_.push_back(losses);
 }
 
-namespace {
-
-void write_losses_csv(const std::filesystem::path& path, const std::vector<std::string>& names,
-                      const std::vector<std::vector<double>>& losses) {
-    std::ofstream out(path);
-    if (!out) throw std::runtime_error(path.string() + ": cannot write the file");
-    out << "iteration";
-    for (const std::string& name : names) out << "," << name;
-    out << "\n";
-    std::size_t longest = 0;
-    for (const auto& l : losses) longest = std::max(longest, l.size());
-    char cell[32];
-    for (std::size_t i = 0; i < longest; ++i) {
-        out << i;
-        for (const auto& l : losses) {
-            out << ",";
-            if (i < l.size()) {
-                std::snprintf(cell, sizeof cell, "%.17g", l[i]);
-                out << cell;
-            }
-        }
-        out << "\n";
-    }
-    if (!out) throw std::runtime_error(path.string() + ": writing failed");
-}
-
-}  // namespace
-
 void LossCurves::write(const Common& c, const std::string& stem) const {
-    plot::Figure figure{.title = "How fast does the gradient algorithm converge?", .x_label = "iteration",
-                        .y_label = "loss", .log_y = true};
+    std::vector<plot::Series> series(losses_.size());
     for (std::size_t r = 0; r < losses_.size(); ++r) {
-        plot::Series s{.label = labels_[r]};
-        for (std::size_t i = 0; i < losses_[r].size(); ++i) {
-            s.x.push_back(static_cast<double>(i));
-            s.y.push_back(losses_[r][i]);
-        }
-        figure.series.push_back(std::move(s));
+        series[r].name = names_[r];
+        for (std::size_t i = 0; i < losses_[r].size(); ++i) series[r].points.emplace_back(i, losses_[r][i]);
     }
     const std::filesystem::path dir = output_directory(c);
-    const std::filesystem::path svg = dir / (stem + "_convergence.svg"), csv = dir / (stem + "_losses.csv");
-    plot::write_svg(figure, svg);
-    write_losses_csv(csv, names_, losses_);
-    std::cout << "wrote " << svg.string() << " and " << csv.string() << "\n";
+    const std::string csv = stem + "_losses.csv";
+    plot::write_csv(dir / csv, "iteration", series);
+    // A loss is a mean of squares of entries of size about 1 (relative, for the Riemannian SVD): entries that are
+    // right to about 10 units of rounding, 10ε, give (10ε)² ≈ 5e-30. Below it is noise; the plot ends there.
+    const double eps = std::numeric_limits<double>::epsilon();
+    std::cout << "wrote " << (dir / csv).string() << "\n";
+    plot::Script("convergence.gp")
+        .set("data", csv)
+        .set("title", title_)
+        .set("ylabel", loss_label_)
+        .set_array("keys", labels_)
+        .set("floor", (10 * eps) * (10 * eps))
+        .draw(dir, stem + "_convergence");
 }
 
 int run(CLI::App& app, int argc, char** argv, const std::function<int()>& body, const std::string& method,

@@ -155,15 +155,22 @@ Progress progress_for(const Common& common, const std::string& label, long max_i
 // --out, created if missing.
 std::filesystem::path output_directory(const Common& common);
 
-// Each run's loss per iteration, written as one log-scale plot (the tutorial's "How fast does the gradient
-// algorithm converge?") and one CSV: iteration (0 is the guess), then a column per run (empty once a run stopped).
+// Each run's loss per iteration, written as one CSV (iteration, 0 for the guess, then a column per run, empty once
+// a run stopped) and drawn from it by gnuplot (io/plots/convergence.gp) on a log scale, the tutorial's "How fast does
+// the gradient algorithm converge?".
 class LossCurves {
 public:
+    // title names the program and the method, e.g. "svd_demo: penalty, the tutorial's method"; loss_label says
+    // what the method's loss is, in gnuplot's enhanced text (x_{F} a subscript), e.g. "loss = mse(X·M, I)".
+    LossCurves(std::string title, std::string loss_label)
+        : title_(std::move(title)), loss_label_(std::move(loss_label)) {}
     void add(const std::string& name, const std::string& label, const std::vector<double>& losses);
-    // Writes <dir>/<stem>_convergence.svg and <dir>/<stem>_losses.csv and says so on stdout.
+    // Writes <dir>/<stem>_losses.csv, <dir>/<stem>_convergence.gp and, with gnuplot, <dir>/<stem>_convergence.svg,
+    // and says so on stdout; without gnuplot it says on stderr that the plot was not drawn, and why, and goes on.
     void write(const Common& common, const std::string& stem) const;
 
 private:
+    std::string title_, loss_label_;
     std::vector<std::string> names_, labels_;
     std::vector<std::vector<double>> losses_;
 };

@@ -148,7 +148,10 @@ int run_demo(const demo::Common& common, const std::string& method, InverseOptio
         demo::resolve_optimizer(descent->optimizer, descent->lr, descent->momentum, flags);
     const auto [max_iterations, variant] =
         std::visit([](const auto& o) { return std::pair(o.max_iterations, o.variant); }, options);
-    demo::LossCurves curves;
+    const char* loss = variant == InverseVariant::right  ? "loss = mse(X·M, I)"
+                       : variant == InverseVariant::left ? "loss = mse(M·X, I)"
+                                                         : "loss = (mse(X·M, I) + mse(M·X, I)) / 2";
+    demo::LossCurves curves("inverse_demo: " + method + ", the loss at each iteration", loss);
     demo::Verdict verdict("inverse_demo");
     for (const NamedMatrix& c : demo::matrices_to_run(common, tutorial_inverse_matrices())) {
         const Reference ref = reference_for(c);

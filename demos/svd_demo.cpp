@@ -3,7 +3,10 @@
 #include <cstdio>
 #include <iostream>
 
+#include "autodiff/graphviz.hpp"
 #include "demos/cli.hpp"
+#include "io/plot.hpp"
+#include "linalg/losses.hpp"
 #include "linalg/metrics.hpp"
 #include "linalg/reference.hpp"
 #include "linalg/svd/svd.hpp"
@@ -95,13 +98,29 @@ nlohmann::ordered_json to_json(const SvdResult& r, const ReferenceSvd& ref, cons
     return j;
 }
 
+// The tape of one step of the tutorial's loss, differentiated, as a graph: what every iteration of the penalty
+// method records, at its first guess, so its loss is the first of the run's losses.
+std::string penalty_loss_graph(const Matrix& M, std::uint64_t seed) {
+    PenaltyFactors guess = penalty_guess(M, seed);
+    Parameter U(std::move(guess.U)), d(std::move(guess.d)), V(std::move(guess.V));
+    Tape tape;
+    const Var u = tape.param(U), s = tape.param(d), v = tape.param(V);
+    const Var loss = svd_penalty_loss(u, s, v, M, Matrix::identity(d.value.cols()));
+    backward(loss);
+    return to_dot(loss, {.names = {{u, "U"}, {s, "d"}, {v, "V"}, {loss, "loss"}}, .adjoints = true});
+}
+
 int run_demo(const demo::Common& common, const std::string& method, SvdOptions& options, const demo::MethodFlags& flags) {
     if (auto* penalty = std::get_if<PenaltyOptions>(&options))
         demo::resolve_optimizer(penalty->optimizer, penalty->lr, penalty->momentum, flags);
     const long max_iterations = std::visit([](const auto& o) { return o.max_iterations; }, options);
-    demo::LossCurves curves;
+    // What each method's report.losses holds (linalg/svd/svd.hpp).
+    const char* loss = std::holds_alternative<PenaltyOptions>(options) ? "loss = mse(U·diag(d^2)·V^T, M) + penalties"
+                                                                       : "‖M − U·diag(σ)·V^T‖@^2_F / ‖M‖@^2_F";
+    demo::LossCurves curves("svd_demo: " + method + ", the loss at each iteration", loss);
     demo::Verdict verdict("svd_demo");
-    for (const NamedMatrix& c : demo::matrices_to_run(common, tutorial_svd_matrices())) {
+    const std::vector<NamedMatrix> runs = demo::matrices_to_run(common, tutorial_svd_matrices());
+    for (const NamedMatrix& c : runs) {
         const SvdResult r = svd_by_descent(c.M, options, demo::progress_for(common, demo::label(c), max_iterations));
         const ReferenceSvd ref = lapack_svd(c.M);
         const SvdComparison cmp = compare_svd(c.M, r.U, r.singular_values, r.V, ref);
@@ -119,6 +138,8 @@ int run_demo(const demo::Common& common, const std::string& method, SvdOptions& 
         curves.add(c.name, demo::label(c), r.report.losses);
     }
     curves.write(common, "svd");
+    if (const auto* penalty = std::get_if<PenaltyOptions>(&options))
+        plot::draw_graph(demo::output_directory(common), "tape_svd_loss", penalty_loss_graph(runs.front().M, penalty->seed));
     std::cout << verdict.line(method) << "\n";
     return verdict.exit_status();
 }

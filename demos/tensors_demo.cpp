@@ -7,7 +7,7 @@
 
 #include "autodiff/autodiff.hpp"
 #include "demos/cli.hpp"
-#include "demos/svg_plot.hpp"
+#include "io/plot.hpp"
 
 using namespace tapegrad;
 
@@ -37,9 +37,12 @@ int run_demo(const demo::Common& o) {
                   << "\ndot(a, b) = " << r.dot << ", sum(a * b) = " << dot_by_sum << "\n\n";
 
     // z = x·y⁵: the tape gives both partial derivatives in one backward sweep.
+    tape.clear();  // a fresh recording: z's nodes are 0 to 3, as docs/autodiff.md traces them
     Parameter x(Matrix{{3.0}}), y(Matrix{{7.0}});
-    const Var z = tape.param(x) * pow(tape.param(y), 5.0);
+    const Var X = tape.param(x), Y = tape.param(y);
+    const Var z = X * pow(Y, 5.0);
     backward(z);
+    const std::string z_graph = to_dot(z, {.names = {{X, "x"}, {Y, "y"}, {z, "z"}}, .adjoints = true});
     r.z = z.item(), r.dz_dx = x.grad(0, 0), r.dz_dy = y.grad(0, 0);
     if (talk)
         std::printf("== z = x·y⁵ at x = 3, y = 7 ==\nz = %.0f\ndz/dx = y⁵ = %.0f (closed form %.0f)\n"
@@ -75,19 +78,22 @@ int run_demo(const demo::Common& o) {
         std::printf("dot %.0f; z %.0f, dz/dx %.0f, dz/dy %.0f; max |d/dx sin - cos| %.2e\n", r.dot, r.z, r.dz_dx, r.dz_dy,
                     r.max_sin_derivative_error);
 
-    plot::Figure figure{.title = "The derivative of sin, found by the tape, is cos", .x_label = "x", .y_label = "y"};
-    plot::Series sine{.label = "sin(x)"}, derivative{.label = "tape: d/dx sin(x)", .style = plot::Series::Style::markers},
-        cosine{.label = "cos(x)"};
+    // The tape of z = x·y⁵ as a graph, and sin, the tape's derivative and cos over [0, 2π] as a plot.
+    const std::filesystem::path dir = demo::output_directory(o);
+    plot::draw_graph(dir, "tape_z", z_graph);
+    plot::Series sine{.name = "sin(x)"}, derivative{.name = "tape: d/dx sin(x)"}, cosine{.name = "cos(x)"};
     for (std::size_t j = 0; j < 100; ++j) {
         const double v = xs.value(0, j);
-        sine.x.push_back(v), sine.y.push_back(std::sin(v));
-        derivative.x.push_back(v), derivative.y.push_back(xs.grad(0, j));
-        cosine.x.push_back(v), cosine.y.push_back(std::cos(v));
+        sine.points.emplace_back(v, std::sin(v));
+        derivative.points.emplace_back(v, xs.grad(0, j));
+        cosine.points.emplace_back(v, std::cos(v));
     }
-    figure.series = {sine, derivative, cosine};
-    const std::filesystem::path path = demo::output_directory(o) / "sin_derivative.svg";
-    plot::write_svg(figure, path);
-    std::cout << "wrote " << path.string() << "\n";
+    plot::write_csv(dir / "sin_derivative.csv", "x", {sine, derivative, cosine});
+    std::cout << "wrote " << (dir / "sin_derivative.csv").string() << "\n";
+    plot::Script("sin_derivative.gp")
+        .set("data", "sin_derivative.csv")
+        .set("title", "tensors_demo: the derivative of sin, found by the tape, is cos")
+        .draw(dir, "sin_derivative");
     return 0;
 }
 

@@ -4,7 +4,8 @@
 set -euo pipefail
 
 packages=(cmake g++ make pkg-config
-          doctest-dev libbenchmark-dev libopenblas-dev liblapacke-dev libcli11-dev nlohmann-json3-dev)
+          doctest-dev libbenchmark-dev libopenblas-dev liblapacke-dev libcli11-dev nlohmann-json3-dev
+          gnuplot-nox graphviz)
 packages+=("$@")  # extra packages a target needs (make bench-pytorch passes python3-torch)
 
 missing=()

@@ -1,9 +1,12 @@
 #pragma once
 // Small helpers shared by the tests.
 #include <filesystem>
+#include <fstream>
 #include <random>
+#include <sstream>
 #include <string>
 #include <system_error>
+#include <vector>
 
 #include "autodiff/autodiff.hpp"
 
@@ -26,6 +29,36 @@ std::string error_message(F f) {
         return e.what();
     }
     return "";
+}
+
+// The whole of a text file; "" if there is none.
+inline std::string read_file(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+// The curves of a plot that gnuplot drew as SVG: the legend entry of each series that draws more than its legend
+// sample, in order. gnuplot writes a series as <g id="gnuplot_plot_N"><title>entry</title>...</g>, its line as a
+// path of "L" segments (the sample is one of them), its points as <use> marks (the sample is one).
+inline std::vector<std::string> plotted_series(const std::string& svg) {
+    const auto count = [](const std::string& text, const std::string& part) {
+        std::size_t n = 0;
+        for (std::size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
+        return n;
+    };
+    const std::string group = "<g id=\"gnuplot_plot_";
+    std::vector<std::string> titles;
+    for (std::size_t at = svg.find(group); at != std::string::npos;) {
+        const std::size_t next = svg.find(group, at + 1);
+        const std::string body = svg.substr(at, next == std::string::npos ? std::string::npos : next - at);
+        const std::size_t begin = body.find("<title>") + 7;
+        const std::string title = body.substr(begin, body.find("</title>") - begin);
+        if (title.rfind("gnuplot_plot_", 0) != 0 && count(body, " L") + count(body, "<use") > 1) titles.push_back(title);
+        at = next;
+    }
+    return titles;
 }
 
 // A fresh directory under the system's temporary directory, removed with all it holds when this goes out of

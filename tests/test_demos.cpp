@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 #include <sys/wait.h>
 
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -10,6 +11,8 @@
 
 #include "helpers.hpp"
 
+using tapegrad::testing::plotted_series;
+using tapegrad::testing::read_file;
 using tapegrad::testing::TempDir;
 
 namespace {
@@ -19,18 +22,12 @@ struct Run {
     std::string out, err;
 };
 
-std::string read_file(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-// Runs build/bin/<program> <args> with a time limit, capturing stdout, stderr and the exit status.
-Run run(const std::string& program, const std::string& args) {
+// Runs build/bin/<program> <args> with a time limit, capturing stdout, stderr and the exit status; `environment`
+// (e.g. "PATH=/nonexistent") is set for the program alone.
+Run run(const std::string& program, const std::string& args, const std::string& environment = "") {
     const TempDir dir;
-    const std::string command = "timeout 120 " + std::string(TAPEGRAD_BIN_DIR) + "/" + program + " " + args + " >" +
-                                (dir / "out").string() + " 2>" + (dir / "err").string();
+    const std::string command = "timeout 120 env " + environment + " " + std::string(TAPEGRAD_BIN_DIR) + "/" + program +
+                                " " + args + " >" + (dir / "out").string() + " 2>" + (dir / "err").string();
     const int status = std::system(command.c_str());
     Run r;
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
@@ -49,16 +46,46 @@ std::string write(const TempDir& dir, const std::string& name, const std::string
     return (dir / name).string();
 }
 
+// The numbers of a CSV row: "1,2.5,,3" is {1, 2.5, NaN, 3}.
+std::vector<double> csv_numbers(const std::string& row) {
+    std::vector<double> numbers;
+    std::stringstream cells(row);
+    for (std::string cell; std::getline(cells, cell, ',');) numbers.push_back(cell.empty() ? NAN : std::stod(cell));
+    return numbers;
+}
+
 }  // namespace
 
-TEST_CASE("tensors_demo: the tutorial's part 0 numbers, the plot, and --json") {
+TEST_CASE("tensors_demo: the tutorial's part 0 numbers, the tape's graph, the plot, and --json") {
     const TempDir out;
     const Run r = run("tensors_demo", "--out " + out.path().string());
     CHECK(r.exit_code == 0);
     CHECK(contains(r.out, "dot(a, b) = 32"));
     CHECK(contains(r.out, "dz/dx = y⁵ = 16807"));
     CHECK(contains(r.out, "dz/dy = 5xy⁴ = 36015"));
-    CHECK(contains(read_file(out / "sin_derivative.svg"), "tape: d/dx sin(x)"));
+    // The graph of z = x·y⁵ after backward: x's adjoint is dz/dx, y's dz/dy, pow's ∂z/∂(y⁵) = x.
+    const std::string dot = read_file(out / "tape_z.dot");
+    CHECK(contains(dot, "n0 [label=\"#0 x = param | 1x1 | value 3 | adjoint 16807\"]"));
+    CHECK(contains(dot, "n1 [label=\"#1 y = param | 1x1 | value 7 | adjoint 36015\"]"));
+    CHECK(contains(dot, "n2 [label=\"#2 pow 5 | 1x1 | value 16807 | adjoint 3\"]"));
+    CHECK(contains(dot, "n3 [label=\"#3 z = multiply | 1x1 | value 50421 | adjoint 1\"]"));
+    CHECK(contains(read_file(out / "tape_z.svg"), "adjoint 36015"));
+    // The plot: sin, cos, and the tape's derivative on cos, from the CSV it was drawn from.
+    CHECK(plotted_series(read_file(out / "sin_derivative.svg")) ==
+          std::vector<std::string>{"sin(x)", "cos(x)", "tape: d/dx sin(x)"});
+    std::stringstream csv(read_file(out / "sin_derivative.csv"));
+    std::string row;
+    std::getline(csv, row);
+    CHECK(row == "x,sin(x),tape: d/dx sin(x),cos(x)");
+    int rows = 0;
+    for (; std::getline(csv, row); ++rows) {
+        const std::vector<double> v = csv_numbers(row);
+        REQUIRE(v.size() == 4);
+        CHECK(v[1] == doctest::Approx(std::sin(v[0])).epsilon(1e-15));
+        CHECK(v[2] == doctest::Approx(std::cos(v[0])).epsilon(1e-15));
+        CHECK(v[3] == doctest::Approx(std::cos(v[0])).epsilon(1e-15));
+    }
+    CHECK(rows == 100);
     const Run j = run("tensors_demo", "--json");
     REQUIRE(j.exit_code == 0);
     const auto json = nlohmann::json::parse(j.out);
@@ -66,6 +93,17 @@ TEST_CASE("tensors_demo: the tutorial's part 0 numbers, the plot, and --json") {
     CHECK(json["dz_dx"] == 16807.0);
     CHECK(json["dz_dy"] == 36015.0);
     CHECK(json["max_sin_derivative_error"].get<double>() <= 1e-12);
+}
+
+TEST_CASE("without gnuplot and dot a demo still prints its results, says what it did not draw, and exits 0") {
+    const TempDir out;
+    const Run r = run("tensors_demo", "--out " + out.path().string(), "PATH=/nonexistent");
+    CHECK(r.exit_code == 0);
+    CHECK(contains(r.out, "dz/dy = 5xy⁴ = 36015"));
+    CHECK(contains(r.err, "tape_z.svg was not drawn: dot is not installed (Debian package graphviz)"));
+    CHECK(contains(r.err, "sin_derivative.svg was not drawn: gnuplot is not installed (Debian package gnuplot-nox)"));
+    for (const char* file : {"tape_z.dot", "sin_derivative.csv", "sin_derivative.gp"}) CHECK(std::filesystem::exists(out / file));
+    for (const char* file : {"tape_z.svg", "sin_derivative.svg"}) CHECK_FALSE(std::filesystem::exists(out / file));
 }
 
 TEST_CASE("inverse_demo: both tutorial matrices, X·M printed, plot and CSV written") {
@@ -76,8 +114,9 @@ TEST_CASE("inverse_demo: both tutorial matrices, X·M printed, plot and CSV writ
     CHECK(contains(r.out, "== M2 (4x4) =="));
     CHECK(contains(r.out, "X·M =\n[[ 1.0000,"));
     const std::string svg = read_file(out / "inverse_convergence.svg");
-    CHECK(contains(svg, "How fast does the gradient algorithm converge?"));
-    CHECK(contains(svg, "M2 (4x4)"));
+    CHECK(contains(svg, "inverse_demo: descent, the loss at each iteration"));
+    CHECK(contains(svg, "mse(X·M, I)"));
+    CHECK(plotted_series(svg) == std::vector<std::string>{"M1 (4x4)", "M2 (4x4)"});
     const std::string csv = read_file(out / "inverse_losses.csv");
     CHECK(csv.rfind("iteration,M1,M2\n0,", 0) == 0);  // iteration 0: the guess
     CHECK(std::count(csv.begin(), csv.end(), '\n') == 10002);
@@ -110,21 +149,33 @@ TEST_CASE("inverse_demo --json: the tutorial's M1, converged, and exactly the op
           nlohmann::json::parse(R"({"variant": "left", "iterations": 10000, "tolerance": 0.0, "guess-seed": 314})"));
 }
 
-TEST_CASE("svd_demo: the five tutorial matrices, their checks, one plot of five curves, and M3's verdict") {
+TEST_CASE("svd_demo: the five tutorial matrices, their checks, one plot of five curves, the tape's graph, M3's verdict") {
     const TempDir out;
     const Run r = run("svd_demo", "--out " + out.path().string());
     // The tutorial's method is still 7e-4 from M3's SVD after its 20,000 steps: exit status 4, said in words.
     CHECK(r.exit_code == 4);
     CHECK(contains(r.out, "verdict: penalty did not converge on M3 (7x4) max_iterations (exit status 4)\n"));
     CHECK(contains(r.err, "svd_demo: M3 (7x4) max_iterations: took all 20000 steps"));
-    for (const char* m : {"M1 (5x4)", "M2 (4x4)", "M3 (7x4)", "M4 (4x3)", "M5 (4x3)"}) {
+    for (const char* m : {"M1 (5x4)", "M2 (4x4)", "M3 (7x4)", "M4 (4x3)", "M5 (4x3)"})
         CHECK(contains(r.out, std::string("== ") + m + " =="));
-        CHECK(contains(read_file(out / "svd_convergence.svg"), m));
-    }
+    const std::string svg = read_file(out / "svd_convergence.svg");
+    CHECK(contains(svg, "svd_demo: penalty, the loss at each iteration"));
+    CHECK(plotted_series(svg) == std::vector<std::string>{"M1 (5x4)", "M2 (4x4)", "M3 (7x4)", "M4 (4x3)", "M5 (4x3)"});
     CHECK(contains(r.out, "U S Vᵀ - M ="));
     CHECK(contains(r.out, "UᵀU ="));
     CHECK(contains(r.out, "LAPACK (dgesdd)"));
-    CHECK(read_file(out / "svd_losses.csv").rfind("iteration,M1,M2,M3,M4,M5\n", 0) == 0);
+    const std::string csv = read_file(out / "svd_losses.csv");
+    REQUIRE(csv.rfind("iteration,M1,M2,M3,M4,M5\n", 0) == 0);
+    // The tape of one step of the tutorial's loss, at the first guess on M1: its loss is the run's first.
+    const std::string dot = read_file(out / "tape_svd_loss.dot");
+    for (const char* node : {"#0 U = param | 5x4", "#1 d = param | 1x4", "#2 V = param | 4x4", "matmul_transposed | 5x4",
+                             "gram | 4x4", "mse | 1x1", "loss = add | 1x1"})
+        CHECK_MESSAGE(contains(dot, node), node);
+    const std::size_t at = dot.find("loss = add | 1x1 | value ") + 25;
+    const std::size_t row = csv.find("\n0,") + 1;  // iteration 0: the guess
+    const double first_loss = csv_numbers(csv.substr(row, csv.find('\n', row) - row))[1];
+    CHECK(std::stod(dot.substr(at)) == doctest::Approx(first_loss).epsilon(1e-5));  // the graph prints 6 digits
+    CHECK(contains(read_file(out / "tape_svd_loss.svg"), "matmul_transposed"));
 }
 
 TEST_CASE("svd_demo --matrix M1.csv --json matches LAPACK to 1e-6") {

@@ -1,4 +1,4 @@
-// The inverse methods beyond the tutorial's (linalg/inverse.hpp): the most robust one inverts the fast test suite
+// The inverse methods beyond the tutorial's (linalg/inverse/inverse.hpp): the most robust one inverts the fast test suite
 // to LAPACK's accuracy, Newton–Schulz is right, singular matrices are called singular, the norm of M makes no
 // difference, and the tutorial's own method is unchanged.
 #include <doctest/doctest.h>
@@ -25,7 +25,7 @@ namespace {
 
 constexpr double epsilon = std::numeric_limits<double>::epsilon();
 
-// The tutorial's M1 (torch.manual_seed(314); torch.rand(4, 4); demos/data/inverse_M1_4x4.csv), κ = 18.67.
+// The tutorial's M1 (torch.manual_seed(314); torch.rand(4, 4); io/data/inverse_M1_4x4.csv), κ = 18.67.
 const Matrix M1 = tutorial_matrix("inverse_M1_4x4.csv");
 
 // LAPACK's inverse is itself only accurate to about κ·ε, relative; ours must agree with it to 1e-8 where the

@@ -16,7 +16,7 @@ using testing::TempDir;
 
 namespace {
 
-// TAPEGRAD_DATA_DIR is demos/data in the source tree, passed in by tests/CMakeLists.txt.
+// TAPEGRAD_DATA_DIR is io/data in the source tree, passed in by tests/CMakeLists.txt.
 std::filesystem::path data_file(const std::string& name) { return std::filesystem::path(TAPEGRAD_DATA_DIR) / name; }
 
 std::string read_text(const std::filesystem::path& path) {

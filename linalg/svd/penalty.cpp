@@ -18,13 +18,6 @@ namespace tapegrad {
 
 namespace {
 
-// Uniform [0, 1) entries, like the tutorial's torch.rand, from one seeded stream.
-Matrix uniform(std::size_t rows, std::size_t cols, Random& rng) {
-    Matrix g(rows, cols);
-    for (std::size_t i = 0; i < g.size(); ++i) g.data()[i] = rng.uniform();
-    return g;
-}
-
 // The loss that proves an answer within the tolerance. Each mse term is at most the loss, so with N = m·n:
 // ‖U·S·Vᵀ − M‖_F <= √(N·loss), and max|UᵀU − I| <= ‖UᵀU − I‖_F <= 10·k·√loss (the same for V).
 double loss_for(const Matrix& M, std::size_t k, double tolerance) {
@@ -35,10 +28,10 @@ double loss_for(const Matrix& M, std::size_t k, double tolerance) {
 
 class Penalty final : public SvdSolver {
 public:
-    Penalty(const Matrix& M, const PenaltyOptions& o, Random rng)
+    Penalty(const Matrix& M, const PenaltyOptions& o, PenaltyFactors guess)
         : M_(M), I_(Matrix::identity(std::min(M.rows(), M.cols()))), loss_target_(loss_for(M, I_.rows(), o.tolerance)),
           proves_("the answer within the tolerance " + brief(o.tolerance)),
-          U_(uniform(M.rows(), I_.rows(), rng)), d_(uniform(1, I_.rows(), rng)), V_(uniform(M.cols(), I_.rows(), rng)),  // guess
+          U_(std::move(guess.U)), d_(std::move(guess.d)), V_(std::move(guess.V)),
           optimizer_(make_optimizer(o.optimizer, {&U_, &d_, &V_}, o.lr, o.momentum)) {}
 
     double evaluate() override {  // loss, backward
@@ -80,7 +73,22 @@ private:
 }  // namespace
 
 std::unique_ptr<SvdSolver> penalty(const Matrix& M, const PenaltyOptions& options) {
-    return std::make_unique<Penalty>(M, options, Random(options.seed));
+    return std::make_unique<Penalty>(M, options, penalty_guess(M, options.seed));  // guess
+}
+
+PenaltyFactors penalty_guess(const Matrix& M, std::uint64_t seed) {
+    const std::size_t k = std::min(M.rows(), M.cols());
+    Random rng(seed);
+    const auto uniform = [&rng](std::size_t rows, std::size_t cols) {
+        Matrix g(rows, cols);
+        for (std::size_t i = 0; i < g.size(); ++i) g.data()[i] = rng.uniform();
+        return g;
+    };
+    PenaltyFactors guess;
+    guess.U = uniform(M.rows(), k);  // one statement each: the order of the draws is U, d, V
+    guess.d = uniform(1, k);
+    guess.V = uniform(M.cols(), k);
+    return guess;
 }
 
 }  // namespace tapegrad

@@ -105,6 +105,13 @@ struct SvdResult {
 // Throws std::invalid_argument for an empty or non-finite M, and for options the method cannot use.
 SvdResult svd_by_descent(const Matrix& M, const SvdOptions& options = PenaltyOptions{}, const Progress& progress = {});
 
+// The tutorial's guess for M (the penalty method's): U (m×k), d (1×k), V (n×k) uniform in [0, 1), like torch.rand,
+// from one stream seeded with `seed`, in that order.
+struct PenaltyFactors {
+    Matrix U, d, V;
+};
+PenaltyFactors penalty_guess(const Matrix& M, std::uint64_t seed);
+
 // Sorts the values descending (permuting U's and V's columns alike) and applies the sign rule above.
 void sort_and_fix_signs(Matrix& U, std::vector<double>& singular_values, Matrix& V);
 
