@@ -20,6 +20,7 @@
 
 #include "autodiff/matrix.hpp"
 #include "autodiff/optim.hpp"
+#include "io/output_dir.hpp"
 #include "io/tutorial_matrices.hpp"
 #include "linalg/iterate.hpp"
 
@@ -152,8 +153,9 @@ std::string label(const NamedMatrix& m);
 // Progress on stderr when it is a terminal (and not --quiet or --json); nothing otherwise.
 Progress progress_for(const Common& common, const std::string& label, long max_iterations);
 
-// --out, created if missing.
-std::filesystem::path output_directory(const Common& common);
+// The run's output directory (--out), checked or created before any computing, so that a bad --out costs no
+// time; none with --json, which writes no files. The files are put in place by its commit() once all are written.
+std::optional<OutputDir> output_directory(const Common& common);
 
 // Each run's loss per iteration, written as one CSV (iteration, 0 for the guess, then a column per run, empty once
 // a run stopped) and drawn from it by gnuplot (io/plots/convergence.gp) on a log scale, the tutorial's "How fast does
@@ -165,9 +167,9 @@ public:
     LossCurves(std::string title, std::string loss_label)
         : title_(std::move(title)), loss_label_(std::move(loss_label)) {}
     void add(const std::string& name, const std::string& label, const std::vector<double>& losses);
-    // Writes <dir>/<stem>_losses.csv, <dir>/<stem>_convergence.gp and, with gnuplot, <dir>/<stem>_convergence.svg,
-    // and says so on stdout; without gnuplot it says on stderr that the plot was not drawn, and why, and goes on.
-    void write(const Common& common, const std::string& stem) const;
+    // Writes <stem>_losses.csv, <stem>_convergence.gp and, with gnuplot, <stem>_convergence.svg in out, and says
+    // so on stdout; without gnuplot it says on stderr that the plot was not drawn, and why, and goes on.
+    void write(OutputDir& out, const std::string& stem) const;
 
 private:
     std::string title_, loss_label_;
@@ -187,7 +189,8 @@ void resolve_optimizer(OptimizerKind optimizer, std::optional<double>& lr, std::
                        const MethodFlags& flags);
 
 // Parses the command line and runs `body`; --help prints and exits 0, a bad flag prints "<program>: error: ..."
-// and exits 2, and any exception from body prints its message and exits 1. Never lets an exception escape. A flag
+// and exits 2, and any exception from body prints its message and exits 1. Never lets an exception escape. Output
+// that could not be written (stdout a full disk, a closed pipe) exits 1 too: a result lost is not a success. A flag
 // the chosen method does not take is refused by name: "--lr is not a flag of trust-region, which takes ...".
 int run(CLI::App& app, int argc, char** argv, const std::function<int()>& body, const std::string& method = "",
         const std::vector<std::string>& method_flags = {});

@@ -146,6 +146,7 @@ void print_walkthrough(const NamedMatrix& c, const std::string& method, InverseV
 int run_demo(const demo::Common& common, const std::string& method, InverseOptions& options, const demo::MethodFlags& flags) {
     if (auto* descent = std::get_if<InverseDescentOptions>(&options))
         demo::resolve_optimizer(descent->optimizer, descent->lr, descent->momentum, flags);
+    std::optional<OutputDir> out = demo::output_directory(common);  // a bad --out is refused before computing
     const auto [max_iterations, variant] =
         std::visit([](const auto& o) { return std::pair(o.max_iterations, o.variant); }, options);
     const char* loss = variant == InverseVariant::right  ? "loss = mse(X·M, I)"
@@ -170,7 +171,8 @@ int run_demo(const demo::Common& common, const std::string& method, InverseOptio
             print_walkthrough(c, method, variant, r, ref, cmp);
         curves.add(c.name, demo::label(c), r.report.losses);
     }
-    curves.write(common, "inverse");
+    curves.write(*out, "inverse");
+    out->commit();
     std::cout << verdict.line(method) << "\n";
     return verdict.exit_status();
 }

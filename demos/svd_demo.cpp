@@ -113,6 +113,7 @@ std::string penalty_loss_graph(const Matrix& M, std::uint64_t seed) {
 int run_demo(const demo::Common& common, const std::string& method, SvdOptions& options, const demo::MethodFlags& flags) {
     if (auto* penalty = std::get_if<PenaltyOptions>(&options))
         demo::resolve_optimizer(penalty->optimizer, penalty->lr, penalty->momentum, flags);
+    std::optional<OutputDir> out = demo::output_directory(common);  // a bad --out is refused before computing
     const long max_iterations = std::visit([](const auto& o) { return o.max_iterations; }, options);
     // What each method's report.losses holds (linalg/svd/svd.hpp).
     const char* loss = std::holds_alternative<PenaltyOptions>(options) ? "loss = mse(U·diag(d^2)·V^T, M) + penalties"
@@ -137,9 +138,10 @@ int run_demo(const demo::Common& common, const std::string& method, SvdOptions& 
             print_walkthrough(c, method, r, ref, cmp);
         curves.add(c.name, demo::label(c), r.report.losses);
     }
-    curves.write(common, "svd");
+    curves.write(*out, "svd");
     if (const auto* penalty = std::get_if<PenaltyOptions>(&options))
-        plot::draw_graph(demo::output_directory(common), "tape_svd_loss", penalty_loss_graph(runs.front().M, penalty->seed));
+        plot::draw_graph(*out, "tape_svd_loss", penalty_loss_graph(runs.front().M, penalty->seed));
+    out->commit();
     std::cout << verdict.line(method) << "\n";
     return verdict.exit_status();
 }

@@ -18,6 +18,7 @@ struct Results {
 };
 
 int run_demo(const demo::Common& o) {
+    std::optional<OutputDir> out = demo::output_directory(o);  // a bad --out is refused before computing
     const bool talk = !o.json && !o.quiet;
     Results r;
     Tape tape;
@@ -79,8 +80,7 @@ int run_demo(const demo::Common& o) {
                     r.max_sin_derivative_error);
 
     // The tape of z = x·y⁵ as a graph, and sin, the tape's derivative and cos over [0, 2π] as a plot.
-    const std::filesystem::path dir = demo::output_directory(o);
-    plot::draw_graph(dir, "tape_z", z_graph);
+    plot::draw_graph(*out, "tape_z", z_graph);
     plot::Series sine{.name = "sin(x)"}, derivative{.name = "tape: d/dx sin(x)"}, cosine{.name = "cos(x)"};
     for (std::size_t j = 0; j < 100; ++j) {
         const double v = xs.value(0, j);
@@ -88,12 +88,13 @@ int run_demo(const demo::Common& o) {
         derivative.points.emplace_back(v, xs.grad(0, j));
         cosine.points.emplace_back(v, std::cos(v));
     }
-    plot::write_csv(dir / "sin_derivative.csv", "x", {sine, derivative, cosine});
-    std::cout << "wrote " << (dir / "sin_derivative.csv").string() << "\n";
+    plot::write_csv(*out, "sin_derivative.csv", "x", {sine, derivative, cosine});
+    std::cout << "wrote " << out->target("sin_derivative.csv").string() << "\n";
     plot::Script("sin_derivative.gp")
         .set("data", "sin_derivative.csv")
         .set("title", "tensors_demo: the derivative of sin, found by the tape, is cos")
-        .draw(dir, "sin_derivative");
+        .draw(*out, "sin_derivative");
+    out->commit();
     return 0;
 }
 

@@ -347,3 +347,60 @@ TEST_CASE("svd_demo: with --matrix or --rows the default is the most robust meth
     CHECK(nlohmann::json::parse(hard.out)["status"] == "converged");
     CHECK(nlohmann::json::parse(run("svd_demo", "--json").out)["method"] == "penalty");
 }
+
+TEST_CASE("--out is checked before computing: a directory that cannot be made is refused at once, exit status 1") {
+    for (const char* program : {"tensors_demo", "inverse_demo", "svd_demo"}) {
+        CAPTURE(program);
+        // 64x64 with the penalty method and adam takes seconds; the refusal comes before any of it.
+        const Run r = run(program, std::string(program) == std::string("svd_demo")
+                                       ? "--rows 64 --method penalty --optimizer adam --out /proc/tapegrad"
+                                       : "--out /proc/tapegrad");
+        CHECK(r.exit_code == 1);
+        CHECK(contains(r.err, "error: --out /proc/tapegrad: cannot create the directory"));
+        CHECK(r.out.empty());  // nothing computed, nothing printed
+    }
+}
+
+TEST_CASE("a symbolic link planted at an output file's name is replaced; the file it points to stays untouched") {
+    const TempDir out, elsewhere;
+    const std::string precious = "not the demo's to overwrite\n";
+    for (const char* name : {"inverse_losses.csv", "inverse_convergence.svg", "inverse_convergence.gp",
+                             "inverse_convergence.svg.tmp"}) {
+        std::ofstream(elsewhere / name) << precious;
+        std::filesystem::create_symlink(elsewhere / name, out / name);
+    }
+    const Run r = run("inverse_demo", "--quiet --iterations 50 --out " + out.path().string());
+    CHECK(r.exit_code == 4);
+    for (const char* name : {"inverse_losses.csv", "inverse_convergence.svg", "inverse_convergence.gp",
+                             "inverse_convergence.svg.tmp"})
+        CHECK_MESSAGE(read_file(elsewhere / name) == precious, name);
+    CHECK_FALSE(std::filesystem::is_symlink(out / "inverse_losses.csv"));
+    CHECK(read_file(out / "inverse_losses.csv").rfind("iteration,M1,M2\n", 0) == 0);
+    // The staging directory is gone; the planted name no file of the run has is left as it was.
+    for (const auto& entry : std::filesystem::directory_iterator(out.path()))
+        CHECK_MESSAGE(entry.path().filename().string().rfind(".tapegrad-staging", 0) != 0, entry.path().string());
+}
+
+TEST_CASE("a run that fails leaves the files of the last run as they were") {
+    const TempDir out, dir;
+    REQUIRE(run("inverse_demo", "--quiet --iterations 50 --out " + out.path().string()).exit_code == 4);
+    const std::string csv = read_file(out / "inverse_losses.csv");
+    const Run bad = run("inverse_demo", "--quiet --matrix " + write(dir, "singular.csv", "1,2\n2,4\n") + " --out " + out.path().string());
+    CHECK(bad.exit_code == 1);
+    CHECK(read_file(out / "inverse_losses.csv") == csv);
+    std::size_t files = 0;
+    for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(out.path())) ++files;
+    CHECK(files == 3);  // the CSV, the script and the plot: no staging directory left behind
+}
+
+TEST_CASE("output that cannot be written (stdout on a full disk) is an error, exit status 1") {
+    const TempDir out;
+    for (const char* program : {"tensors_demo", "inverse_demo", "svd_demo"}) {
+        CAPTURE(program);
+        const std::string command = "timeout 120 " + std::string(TAPEGRAD_BIN_DIR) + "/" + program + " --json > /dev/full 2>" +
+                                    (out / "err").string();
+        const int status = std::system(command.c_str());
+        CHECK((WIFEXITED(status) ? WEXITSTATUS(status) : -1) == 1);
+        CHECK(contains(read_file(out / "err"), "error: cannot write to standard output (No space left on device)"));
+    }
+}
