@@ -63,6 +63,8 @@ void add_output_flags(CLI::App& app, Common& c, const std::string& json_help) {
     app.add_option("--out", c.out_dir, "Directory for plots and CSV files (created if missing)")->capture_default_str();
     app.add_flag("--json", c.json, json_help);
     app.add_flag("--quiet", c.quiet, "Print only the results: no walkthrough, no progress");
+    app.add_flag("--full", c.full, "Print large matrices whole (more than 1000 entries, or rows wider than 120 characters, "
+                                   "are summarised: their edge rows and columns, with ...); --json always has them whole");
 }
 
 void add_matrix_flags(CLI::App& app, Common& c, const std::vector<std::string>& methods, const std::string& method_help) {

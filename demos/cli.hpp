@@ -68,11 +68,12 @@ struct Common {
     std::string out_dir = "out";             // --out
     bool json = false;                       // --json
     bool quiet = false;                      // --quiet
+    bool full = false;                       // --full: print large matrices whole
 
     bool user_matrix() const { return matrix_file || rows || cols; }
 };
 
-// --out, --json, --quiet. json_help says what --json prints.
+// --out, --json, --quiet, --full. json_help says what --json prints.
 void add_output_flags(CLI::App& app, Common& common, const std::string& json_help);
 // --matrix, --rows, --cols, --seed and --method (methods: the names --method takes; its help lists them).
 void add_matrix_flags(CLI::App& app, Common& common, const std::vector<std::string>& methods, const std::string& method_help);

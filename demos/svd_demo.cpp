@@ -5,6 +5,7 @@
 
 #include "autodiff/graphviz.hpp"
 #include "demos/cli.hpp"
+#include "demos/matrix_text.hpp"
 #include "io/plot.hpp"
 #include "linalg/losses.hpp"
 #include "linalg/metrics.hpp"
@@ -56,13 +57,14 @@ std::vector<std::string> flags_of(const std::string& method) {
 }
 
 void print_walkthrough(const NamedMatrix& c, const std::string& method, const SvdResult& r, const ReferenceSvd& ref,
-                       const SvdComparison& cmp) {
-    std::cout << "== " << demo::label(c) << " ==\nM =\n" << c.M << "\n\n";
+                       const SvdComparison& cmp, bool full) {
+    const auto text = [full](ConstMatrixRef m) { return demo::matrix_text(m, full); };
+    std::cout << "== " << demo::label(c) << " ==\nM =\n" << text(c.M) << "\n\n";
     std::printf("%s: %s (%.3f ms)\n\n", method.c_str(), r.report.message.c_str(), r.report.wall_seconds * 1e3);
     // The tutorial's three checks: the factors rebuild M, and U and V have orthonormal columns.
-    std::cout << "U S Vᵀ - M =\n" << reconstruct(r.U, r.singular_values, r.V) - c.M << "\n";
-    std::cout << "UᵀU =\n" << matmul(r.U.transpose(), r.U) << "\n";
-    std::cout << "VᵀV =\n" << matmul(r.V.transpose(), r.V) << "\n\n";
+    std::cout << "U S Vᵀ - M =\n" << text(reconstruct(r.U, r.singular_values, r.V) - c.M) << "\n";
+    std::cout << "UᵀU =\n" << text(matmul(r.U.transpose(), r.U)) << "\n";
+    std::cout << "VᵀV =\n" << text(matmul(r.V.transpose(), r.V)) << "\n\n";
     std::printf("%-6s %18s %18s %12s\n", "", method.c_str(), "LAPACK (dgesdd)", "difference");
     for (std::size_t j = 0; j < r.singular_values.size(); ++j)
         std::printf("σ%-4zu  %18.12g %18.12g %12.2e\n", j + 1, r.singular_values[j], ref.singular_values[j],
@@ -135,7 +137,7 @@ int run_demo(const demo::Common& common, const std::string& method, SvdOptions& 
                         std::string(to_string(r.report.status)).c_str(), r.report.iterations, r.report.final_loss,
                         cmp.max_singular_value_error);
         else
-            print_walkthrough(c, method, r, ref, cmp);
+            print_walkthrough(c, method, r, ref, cmp, common.full);
         curves.add(c.name, demo::label(c), r.report.losses);
     }
     curves.write(*out, "svd");

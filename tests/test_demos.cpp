@@ -404,3 +404,47 @@ TEST_CASE("output that cannot be written (stdout on a full disk) is an error, ex
         CHECK(contains(read_file(out / "err"), "error: cannot write to standard output (No space left on device)"));
     }
 }
+
+TEST_CASE("a large matrix is printed summarised, whole with --full, and whole in --json") {
+    const TempDir out;
+    const auto longest_line = [](const std::string& text) {
+        std::size_t longest = 0;
+        std::stringstream lines(text);
+        for (std::string line; std::getline(lines, line);) longest = std::max(longest, line.size());
+        return longest;
+    };
+    const Run summary = run("svd_demo", "--rows 64 --cols 64 --out " + out.path().string());
+    CHECK(summary.exit_code == 0);
+    CHECK(std::count(summary.out.begin(), summary.out.end(), '\n') < 120);
+    CHECK(longest_line(summary.out.substr(0, summary.out.find("trust-region:"))) <= 120);
+    CHECK(contains(summary.out, ", ..., "));
+    CHECK(contains(summary.out, "\n ...,\n"));
+    const Run full = run("svd_demo", "--rows 64 --cols 64 --full --out " + out.path().string());
+    CHECK(full.exit_code == 0);
+    CHECK(!contains(full.out, "..."));
+    CHECK(std::count(full.out.begin(), full.out.end(), '\n') > 4 * 64);
+    const Run json = run("svd_demo", "--rows 64 --cols 64 --json");
+    const auto j = nlohmann::json::parse(json.out);
+    CHECK(j["U"].size() == 64);
+    CHECK(j["U"][63].size() == 64);
+}
+
+TEST_CASE("the loss history grows as it fills: --iterations near 2^63 is a limit, not an allocation") {
+    const Run svd = run("svd_demo", "--rows 3 --iterations 9223372036854775807 --json");
+    CHECK(svd.exit_code == 0);
+    CHECK(nlohmann::json::parse(svd.out)["status"] == "converged");
+    const Run inverse = run("inverse_demo", "--rows 3 --iterations 100000000000 --json");
+    CHECK(inverse.exit_code == 0);
+    CHECK(nlohmann::json::parse(inverse.out)["options"]["iterations"] == 100000000000);
+}
+
+TEST_CASE("labels name the method that ran and a --matrix by its file name") {
+    const TempDir out;
+    const Run r = run("inverse_demo", "--matrix " + data("inverse_M1_4x4.csv") + " --out " + out.path().string());
+    CHECK(r.exit_code == 0);
+    CHECK(contains(r.out, "== inverse_M1_4x4.csv (4x4) =="));
+    CHECK(contains(r.out, "X (conjugate_gradient) ="));
+    const Run s = run("svd_demo", "--matrix " + data("svd_M1_5x4.csv") + " --out " + out.path().string());
+    CHECK(contains(s.out, "== svd_M1_5x4.csv (5x4) =="));
+    CHECK(contains(s.out, "trust-region    LAPACK (dgesdd)"));
+}
