@@ -1,27 +1,50 @@
 # tapegrad's front door. Every target first installs any missing Debian package (scripts/install-deps.sh),
-# then configures and builds a CMake preset (release unless PRESET= says otherwise).
+# then configures and builds a CMake preset (release unless PRESET= says otherwise). `make` alone builds.
 PRESET ?= release
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 BUILD_DIR := $(if $(filter release,$(PRESET)),build,build-$(PRESET))
 BIN := $(BUILD_DIR)/bin
 OUT ?= out
+PREFIX ?= /usr/local
+DEMOS := tensors_demo inverse_demo svd_demo
 
-.PHONY: deps build test demo bench bench-pytorch clean
+# The builds' make runs inside this one: without this each of its directories says "Entering/Leaving directory".
+MAKEFLAGS += --no-print-directory
+
+.DEFAULT_GOAL := build
+.PHONY: help deps configure build test demo install bench bench-pytorch clean
+
+help:
+	@echo "make                 build everything (the release preset: build/, programs in build/bin/)"
+	@echo "make test            build, then run every test (ctest)"
+	@echo "make demo            build the three demos only, and run them (plots and CSV in OUT=out/)"
+	@echo "make install         install the library, its headers and its CMake package under PREFIX=/usr/local"
+	@echo "make bench           run the benchmarks and regenerate docs/benchmarks.md and the docs' generated numbers"
+	@echo "make bench-pytorch   time the tutorial's PyTorch loops (installs python3-torch) for the report"
+	@echo "make clean           remove the builds"
+	@echo "Options: PRESET=release|debug|asan  JOBS=$(JOBS)  CMAKE_FLAGS=-D...  OUT=out  PREFIX=/usr/local"
 
 deps:
 	@bash scripts/install-deps.sh
 
-build: deps
-	@cmake --preset $(PRESET) $(CMAKE_FLAGS) --log-level=WARNING
+configure: deps
+	@cmake --preset $(PRESET) $(CMAKE_FLAGS) --log-level=WARNING > /dev/null
+
+build: configure
 	@cmake --build --preset $(PRESET) -j $(JOBS)
 
 test: build
 	@ctest --preset $(PRESET) -j $(JOBS)
 
+install: build
+	@cmake --install $(BUILD_DIR) --prefix $(PREFIX)
+
 # svd_demo's verdict on the tutorial's M3 is exit status 4: the tutorial's method does not converge there in its
 # 20,000 steps (docs/svd.md), and the demo says so. That is the lesson, not a failure of make demo.
-demo: build
+demo: configure
+	@cmake --build --preset $(PRESET) -j $(JOBS) --target $(DEMOS) > $(BUILD_DIR)/demo-build.log 2>&1 \
+	    || { cat $(BUILD_DIR)/demo-build.log; exit 1; }
 	@$(BIN)/tensors_demo --out $(OUT)
 	@$(BIN)/inverse_demo --out $(OUT)
 	@$(BIN)/svd_demo --out $(OUT) || [ $$? -eq 4 ]

@@ -55,7 +55,8 @@ std::string Verdict::line(const std::string& method) const {
 }
 
 std::string exit_status_help() {
-    return "Exit status: 0 every run converged; 1 bad input file or unusable matrix (singular included); 2 bad flag; "
+    return "Exit status: 0 every run converged; 1 bad input file or unusable matrix (singular included), or output that "
+           "cannot be written; 2 bad flag; "
            "3 a descent diverged; 4 a run stopped without converging (max_iterations, stalled, ill_conditioned).";
 }
 

@@ -29,7 +29,8 @@ namespace tapegrad::demo {
 // The exit status of every demo is its verdict (the worst over the matrices it ran, in this order: 1, 2, 3, 4, 0).
 enum ExitStatus : int {
     exit_converged = 0,
-    exit_bad_input = 1,      // an unreadable file, or a matrix the problem cannot take (empty, singular, ...)
+    exit_bad_input = 1,      // an unreadable file, a matrix the problem cannot take (empty, singular, ...), or
+                             // output that cannot be written (--out, stdout)
     exit_bad_flag = 2,       // a flag that is unknown, malformed, out of range, or not taken by the chosen method
     exit_diverged = 3,       // a descent diverged
     exit_not_converged = 4,  // stopped without converging: max_iterations, stalled, ill_conditioned
