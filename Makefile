@@ -13,13 +13,14 @@ DEMOS := tensors_demo inverse_demo svd_demo
 MAKEFLAGS += --no-print-directory
 
 .DEFAULT_GOAL := build
-.PHONY: help deps configure build test demo install bench bench-pytorch clean
+.PHONY: help deps configure build test demo install fuzz bench bench-pytorch clean
 
 help:
 	@echo "make                 build everything (the release preset: build/, programs in build/bin/)"
 	@echo "make test            build, then run every test (ctest)"
 	@echo "make demo            build the three demos only, and run them (plots and CSV in OUT=out/)"
 	@echo "make install         install the library, its headers and its CMake package under PREFIX=/usr/local"
+	@echo "make fuzz            fuzz the matrix-file reader for FUZZ_SECONDS=60 (libFuzzer; installs clang-14)"
 	@echo "make bench           run the benchmarks and regenerate docs/benchmarks.md and the docs' generated numbers"
 	@echo "make bench-pytorch   time the tutorial's PyTorch loops (installs python3-torch) for the report"
 	@echo "make clean           remove the builds"
@@ -80,6 +81,18 @@ bench-pytorch: build
 	@if [ -f $(BENCH_OUT)/results.json ]; then \
 	    $(BIN)/tapegrad_report --results $(BENCH_OUT)/results.json --pytorch $(BENCH_OUT)/pytorch.json --out docs; \
 	else echo "now run: make bench"; fi
+
+# The matrix-file reader fuzzed by libFuzzer for FUZZ_SECONDS (tests/fuzz/), seeded with the tutorial's matrix
+# files; what it finds new is kept in build-fuzz/corpus for the next run. Installs Debian's clang-14 and its
+# fuzzer runtime, which only this target needs.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@bash scripts/install-deps.sh clang-14 libclang-rt-14-dev
+	@cmake --preset fuzz --log-level=WARNING > /dev/null
+	@cmake --build --preset fuzz -j $(JOBS)
+	@mkdir -p build-fuzz/corpus
+	@build-fuzz/bin/fuzz_matrix_file -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	    -print_final_stats=1 build-fuzz/corpus io/data
 
 clean:
 	rm -rf build build-*
