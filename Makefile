@@ -13,7 +13,7 @@ DEMOS := tensors_demo inverse_demo svd_demo
 MAKEFLAGS += --no-print-directory
 
 .DEFAULT_GOAL := build
-.PHONY: help deps configure build test demo install fuzz bench bench-pytorch clean
+.PHONY: help deps configure build test demo install fuzz bench docs bench-pytorch clean
 
 help:
 	@echo "make                 build everything (the release preset: build/, programs in build/bin/)"
@@ -22,6 +22,7 @@ help:
 	@echo "make install         install the library, its headers and its CMake package under PREFIX=/usr/local"
 	@echo "make fuzz            fuzz the matrix-file reader for FUZZ_SECONDS=60 (libFuzzer; installs clang-14)"
 	@echo "make bench           run the benchmarks and regenerate docs/benchmarks.md and the docs' generated numbers"
+	@echo "make docs            fill the docs' generated blocks from the programs (make bench does it too)"
 	@echo "make bench-pytorch   time the tutorial's PyTorch loops (installs python3-torch) for the report"
 	@echo "make clean           remove the builds"
 	@echo "Options: PRESET=release|debug|asan  JOBS=$(JOBS)  CMAKE_FLAGS=-D...  OUT=out  PREFIX=/usr/local"
@@ -55,7 +56,8 @@ demo: configure
 # The benchmarks (bench/), short: one step, LAPACK and whole-solve families, three repetitions each (the report
 # takes their medians). The gemm_crossover family is left out; BENCH_FILTER=gemm_crossover runs it. Then the
 # robust methods on the full test suite (docs/suite_*.txt), the methods' convergence plots (docs/img/*_methods.svg),
-# and the report: docs/benchmarks.md, docs/benchmarks.svg, docs/benchmarks_inverse.svg. The plots are drawn by
+# and the report: docs/benchmarks.md, docs/benchmarks.svg, docs/benchmarks_inverse.svg; then the docs' generated
+# blocks (scripts/generate-docs.sh). The plots are drawn by
 # gnuplot from the CSV beside each (io/plots/ has the scripts). More flags: BENCH_FLAGS=.
 BENCH_FILTER ?= ^(svd|inverse)_
 BENCH_FLAGS ?=
@@ -69,6 +71,11 @@ bench: build
 	@$(BIN)/inverse_suite full conjugate_gradient newton_schulz > docs/suite_inverse.txt
 	@$(BIN)/tapegrad_method_plots --out docs/img
 	@$(BIN)/tapegrad_report --results $(BENCH_OUT)/results.json --pytorch $(BENCH_OUT)/pytorch.json --out docs
+	@bash scripts/generate-docs.sh
+
+# The docs' generated blocks alone (scripts/generate-docs.sh): the numbers of docs/svd.md, from the programs.
+docs: build
+	@bash scripts/generate-docs.sh
 
 # The tutorial's own PyTorch loops, timed (bench/pytorch_reference.py), for the report's PyTorch columns. Not
 # part of CI: it installs Debian's python3-torch (large) and runs the script with Debian's python3, the one that
