@@ -20,21 +20,38 @@ namespace {
 
 bool is_blank(char c) { return c == ' ' || c == '\t'; }
 
-// A byte a message may show as it is: printable ASCII, or part of a UTF-8 sequence (bytes 0x80 and up; a terminal
-// shows a broken one as a replacement character, never as a control sequence).
-bool printable(unsigned char c) { return (c >= 0x20 && c < 0x7F) || c >= 0x80; }
+// The length of the printable character text starts with: 1 for printable ASCII, 2 to 4 for a well-formed UTF-8
+// sequence of a character from U+00A0 up; 0 for anything else (control characters, C1 controls, stray bytes).
+std::size_t printable_length(std::string_view text) {
+    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+    const unsigned char lead = byte(0);
+    if (lead >= 0x20 && lead < 0x7F) return 1;
+    const std::size_t length = lead >= 0xC2 && lead <= 0xDF ? 2 : lead >= 0xE0 && lead <= 0xEF ? 3 : lead >= 0xF0 && lead <= 0xF4 ? 4 : 0;
+    if (length == 0 || text.size() < length) return 0;
+    char32_t code = lead & (0x7F >> length);
+    for (std::size_t k = 1; k < length; ++k) {
+        if ((byte(k) & 0xC0) != 0x80) return 0;
+        code = (code << 6) | (byte(k) & 0x3F);
+    }
+    const char32_t least[] = {0, 0, 0xA0, 0x800, 0x10000};  // below: a C1 control, or an overlong encoding
+    const bool ok = code >= least[length] && code <= 0x10FFFF && !(code >= 0xD800 && code <= 0xDFFF);
+    return ok ? length : 0;
+}
 
-// "abc" with its quotes, as messages show a token: other bytes (control characters, escape sequences) as \xNN.
+// "abc" with its quotes, as messages show a token: bytes that are not printable text (control characters, escape
+// sequences, bytes that are not UTF-8) as \xNN, so a file cannot send a terminal commands.
 std::string quote(std::string_view token) {
     std::string quoted = "\"";
-    for (const char c : token) {
-        if (printable(static_cast<unsigned char>(c))) {
-            quoted += c;
-        } else {
-            char hex[8];
-            std::snprintf(hex, sizeof hex, "\\x%02X", static_cast<unsigned>(static_cast<unsigned char>(c)));
-            quoted += hex;
+    while (!token.empty()) {
+        if (const std::size_t length = printable_length(token)) {
+            quoted += token.substr(0, length);
+            token.remove_prefix(length);
+            continue;
         }
+        char hex[8];
+        std::snprintf(hex, sizeof hex, "\\x%02X", static_cast<unsigned>(static_cast<unsigned char>(token[0])));
+        quoted += hex;
+        token.remove_prefix(1);
     }
     quoted += '"';
     return quoted;

@@ -16,7 +16,8 @@
 // Numbers are read in the C locale, so "0.5" is one half whatever the locale; a leading '+' is accepted. A number
 // too small for a double becomes 0 or a subnormal, as numpy reads it. NaN, Inf and numbers too large for a double
 // (1e999) are errors: a matrix to invert or factor has none. Messages show the file's bytes that are not
-// printable as \xNN, so a binary file cannot send a terminal escape sequences.
+// printable text (control characters, C1 controls, bytes that are not UTF-8) as \xNN, so a file cannot send a
+// terminal escape sequences.
 //
 // Limits: a file of at most max_file_bytes, a line of at most max_line_bytes. read_matrix_file reads in chunks and
 // checks as it goes, so --matrix /dev/zero is refused at its first byte.

@@ -188,6 +188,13 @@ TEST_CASE("matrix file: text that is not UTF-8 or ASCII is named as such, and by
     CHECK(parse_error("1,\x1b[2J\n") == "data.csv:1: expected a number, got \"\\x1B[2J\"");
     CHECK(parse_error("1,\x7f\n") == "data.csv:1: expected a number, got \"\\x7F\"");
     CHECK(parse_error("1,é\n") == "data.csv:1: expected a number, got \"é\"");  // UTF-8 is printable
+    CHECK(parse_error("1,2€x😀\n") == "data.csv:1: expected a number, got \"2€x😀\"");
+    // Latin-1's é (a stray byte in UTF-8), a C1 control (CSI, U+009B) and an overlong '/' are shown as bytes.
+    CHECK(parse_error("1,\xE9\n") == "data.csv:1: expected a number, got \"\\xE9\"");
+    CHECK(parse_error("1,\xC2\x9B" "2J\n") == "data.csv:1: expected a number, got \"\\xC2\\x9B2J\"");
+    CHECK(parse_error("1,\x9B" "2J\n") == "data.csv:1: expected a number, got \"\\x9B2J\"");
+    CHECK(parse_error("1,\xC0\xAF\n") == "data.csv:1: expected a number, got \"\\xC0\\xAF\"");
+    CHECK(parse_error("1,\xE2\x82\n") == "data.csv:1: expected a number, got \"\\xE2\\x82\"");  // cut short
 }
 
 TEST_CASE("matrix file: limits on the file and on a line, checked while reading") {
