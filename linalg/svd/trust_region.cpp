@@ -71,7 +71,7 @@ ModelStep truncated_cg(BrockettProblem& problem, const Point& p, double radius, 
 class TrustRegion final : public RiemannianSvd {
 public:
     TrustRegion(const Matrix& M, const TrustRegionOptions& o)
-        : RiemannianSvd(M, o.tolerance, o.seed),  // guess
+        : RiemannianSvd(M, o.tolerance, o.seed, o.rank),  // guess
           // A step may cross the whole manifold (‖x‖_F = sqrt(2k)); the radius shrinks only when the model fails.
           max_radius_(std::sqrt(2.0 * static_cast<double>(problem_.k()))), radius_(max_radius_) {}
 
