@@ -8,6 +8,7 @@
 #include "bench/handwritten.hpp"
 #include "linalg/iterate.hpp"
 #include "linalg/losses.hpp"
+#include "linalg/inverse/methods.hpp"
 #include "linalg/svd/methods.hpp"
 
 #include <memory>
@@ -100,5 +101,17 @@ TEST_CASE("allocations: the trust-region SVD allocates nothing per iteration, fu
         const Matrix M = Matrix::random(static_cast<std::size_t>(m), static_cast<std::size_t>(n), 314);
         const std::unique_ptr<SvdSolver> method = trust_region(M, TrustRegionOptions{.tolerance = 0.0, .rank = rank});
         CHECK(allocations_per_iteration(*method, 4) == 0);
+    }
+}
+
+TEST_CASE("allocations: the conjugate-gradient inverse allocates nothing per iteration, small and BLAS-sized") {
+    for (const std::size_t n : {std::size_t{12}, std::size_t{64}}) {  // CG takes about n steps: none stops here
+        for (const InverseVariant variant : {InverseVariant::right, InverseVariant::left}) {
+            CAPTURE(n);
+            const Matrix M = Matrix::random(n, n, 314);
+            const std::unique_ptr<InverseSolver> method =
+                conjugate_gradient(M, ConjugateGradientOptions{.variant = variant, .tolerance = 0.0});
+            CHECK(allocations_per_iteration(*method, 3) == 0);
+        }
     }
 }
