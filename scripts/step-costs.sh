@@ -24,7 +24,7 @@ scratch=${STEP_COSTS_DIR:-$(mktemp -d)}
 mkdir -p "$scratch"
 steps=1000
 launcher=$(command -v ccache || true)
-flags=(-std=c++20 -O3 -DNDEBUG -march=x86-64-v3 -ffp-contract=off)
+flags=(-g -std=c++20 -O3 -DNDEBUG -march=x86-64-v3 -ffp-contract=off)
 
 # build <source tree> <binary>: the engine, the SVD and inverse losses, the hand-derived gradients, the driver.
 build() {
