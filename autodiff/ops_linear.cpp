@@ -55,8 +55,8 @@ Var gram(const Var& x) {
     auto [out, node] = record("gram", {v.cols, v.cols}, [](Tape& t, const Node& n) {
         // d/dX XᵀX = X·(G + Gᵀ)
         const MatrixRef sym = t.scratch(n.grad.shape());
-        for (std::size_t i = 0; i < sym.rows; ++i)
-            for (std::size_t j = 0; j < sym.cols; ++j) sym(i, j) = n.grad(i, j) + n.grad(j, i);
+        for (std::size_t i = 0; i < sym.rows; ++i)  // symmetric: one sum for each pair (i, j), (j, i)
+            for (std::size_t j = i; j < sym.cols; ++j) sym(i, j) = sym(j, i) = n.grad(i, j) + n.grad(j, i);
         gemm(t.value(n.a), Trans::No, sym, Trans::No, t.grad(n.a), 1.0, 1.0);
     }, x);
     gram(v, node.value);
