@@ -86,7 +86,13 @@ void backward(const Var& y, ConstMatrixRef seed) {
 
     // Parameters accumulate: p.grad += adjoint of each leaf recorded from p (PyTorch's AccumulateGrad).
     for (std::size_t i = 0; i <= last; ++i)
-        if (nodes[i].parameter != nullptr) nodes[i].parameter->grad.add_scaled(nodes[i].grad, 1.0);
+        if (Parameter* const p = nodes[i].parameter) {
+            if (p->grad.shape() != nodes[i].grad.shape())  // .grad is the caller's: it may have been replaced
+                throw shape_error("backward", "the parameter's gradient is", p->grad.shape(), "but was recorded as",
+                                  nodes[i].grad.shape());
+            double* const grad = p->grad.data();
+            for (std::size_t k = 0; k < nodes[i].grad.size(); ++k) grad[k] += nodes[i].grad.data[k];
+        }
 }
 
 }  // namespace tapegrad
