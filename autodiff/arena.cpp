@@ -1,6 +1,8 @@
 #include "autodiff/arena.hpp"
 
 #include <algorithm>
+#include <limits>
+#include <stdexcept>
 
 namespace tapegrad {
 
@@ -9,6 +11,13 @@ constexpr std::size_t first_block_doubles = 4096;  // 32 KiB: the tutorial's who
 
 std::unique_ptr<double[]> uninitialised(std::size_t n) { return std::unique_ptr<double[]>(new double[n]); }
 }  // namespace
+
+std::size_t Arena::doubles(Shape shape) {
+    const std::size_t most = std::numeric_limits<std::size_t>::max() - 3;
+    if (shape.cols != 0 && shape.rows > most / shape.cols)
+        throw std::length_error("Arena: a " + to_string(shape) + " matrix has more entries than a size_t can count");
+    return (shape.size() + 3) & ~std::size_t{3};
+}
 
 void Arena::grow(std::size_t n) {
     // A later block from an earlier pass, if one has room; else a new block.

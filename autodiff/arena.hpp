@@ -28,8 +28,10 @@ public:
     // the current block) is two compares and a pointer bump, inline; grow() handles the rest. (The cursor is a
     // pointer, not a block number and an offset: every node's record allocates, so this is on the hot path.)
     MatrixRef allocate(Shape shape) {
-        // Round up to 4 doubles (32 bytes), so every matrix starts on a SIMD-friendly boundary in its block.
-        const std::size_t n = (shape.size() + 3) & ~std::size_t{3};
+        // Round up to 4 doubles (32 bytes), so every matrix starts on a SIMD-friendly boundary in its block. Below
+        // 2³² rows and columns the product and the rounding cannot overflow; above, doubles() checks them.
+        const std::size_t n = ((shape.rows | shape.cols) >> 32) == 0 ? (shape.size() + 3) & ~std::size_t{3}
+                                                                      : doubles(shape);
         if (next_ == nullptr || n > static_cast<std::size_t>(end_ - next_)) grow(n);
         double* data = next_;
         next_ += n;
@@ -43,6 +45,9 @@ public:
     std::size_t capacity() const;
 
 private:
+    // The doubles a matrix of that shape takes, rounded up to 4; throws std::length_error naming the shape if
+    // the count does not fit in a size_t.
+    static std::size_t doubles(Shape shape);
     void grow(std::size_t n);           // makes the current block one with room for n doubles
     void start_block(std::size_t b);    // bump from the start of block b
 

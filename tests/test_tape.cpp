@@ -141,3 +141,12 @@ TEST_CASE("tape: a moved tape's Vars go stale; the tape moved to records on") {
     CHECK((third.param(p) + 1.0).item() == 3.0);
     CHECK((first.param(p) * 2.0).item() == 4.0);  // the tape moved from is empty, and usable
 }
+
+TEST_CASE("arena: a shape whose size overflows is a clear error") {
+    Arena arena;
+    const std::size_t big = std::size_t{1} << 32;
+    CHECK(error_message([&] { arena.allocate({big, big}); }) ==
+          "Arena: a 4294967296x4294967296 matrix has more entries than a size_t can count");
+    CHECK(error_message([&] { arena.allocate({std::numeric_limits<std::size_t>::max(), 1}); }).starts_with("Arena: a 18446744073709551615x1 matrix"));
+    CHECK(arena.allocate({2, 3}).size() == 6);  // and the arena still works
+}
