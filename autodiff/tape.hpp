@@ -9,6 +9,7 @@
 //   Var z = tape.param(x) * 2.0;  // record
 //   backward(z);                  // x.grad is now [[2]]
 //   tape.clear();                 // forget the nodes, keep the memory for the next iteration
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -79,6 +80,26 @@ private:
 
 class Tape {
 public:
+    Tape() = default;
+    // Vars name their tape by address: the Vars of a tape moved from go stale, as after clear().
+    Tape(Tape&& other) noexcept
+        : nodes_(std::move(other.nodes_)),
+          values_(std::move(other.values_)),
+          adjoints_(std::move(other.adjoints_)),
+          generation_(other.generation_),
+          grad_enabled_(other.grad_enabled_) {
+        other.clear();
+    }
+    Tape& operator=(Tape&& other) noexcept {
+        nodes_ = std::move(other.nodes_);
+        values_ = std::move(other.values_);
+        adjoints_ = std::move(other.adjoints_);
+        generation_ = std::max(generation_, other.generation_) + 1;  // this tape's own Vars go stale too
+        grad_enabled_ = other.grad_enabled_;
+        other.clear();
+        return *this;
+    }
+
     // A leaf holding a copy of the parameter's value; backward() adds its adjoint into p.grad.
     Var param(Parameter& p);
     // A leaf that wants no gradient (data, targets); its value is copied into the tape's arena.
@@ -96,17 +117,30 @@ public:
         Node& node;  // the node to fill in: node.value, and node.saved if the rule needs it
     };
     // Appends a node of the given shape, made by op, fed by a (and b, if not empty). It gets an adjoint only if
-    // grads are enabled and an input has one.
-    Recorded record(const char* op, Shape shape, BackwardRule rule, const Var& a, const Var& b = {}, double scalar = 0.0);
+    // grads are enabled and an input has one. Inline, and the node built in one go: at the tutorial's sizes
+    // recording is a large part of an op's cost, and here an op's constant arguments fold away (issue 12).
+    Recorded record(const char* op, Shape shape, BackwardRule rule, const Var& a, const Var& b = {}, double scalar = 0.0) {
+        const bool a_has_grad = static_cast<bool>(node(a).grad);  // each node() throws on a stale or foreign Var
+        const bool b_has_grad = !b.empty() && node(b).grad;
+        const bool wants_grad = grad_enabled_ && (a_has_grad || b_has_grad);
+        const MatrixRef value = values_.allocate(shape);
+        const MatrixRef grad = wants_grad ? adjoints_.allocate(shape) : MatrixRef{};
+        Node& n = nodes_.emplace_back(op, value, grad, wants_grad ? rule : nullptr, a.index_,
+                                      b.empty() ? no_input : b.index_, scalar);
+        return {Var(this, static_cast<std::uint32_t>(nodes_.size() - 1), generation_), n};
+    }
     // Arena memory for a rule's or an op's temporary; lives until clear().
     MatrixRef scratch(Shape shape) { return values_.allocate(shape); }
     ConstMatrixRef value(std::uint32_t i) const { return nodes_[i].value; }
     MatrixRef grad(std::uint32_t i) const { return i == no_input ? MatrixRef{} : nodes_[i].grad; }
     // The node at position i < size() of this recording: for code that walks the tape, such as to_dot.
     const Node& node(std::uint32_t i) const { return nodes_[i]; }
-    // The node behind v; throws std::logic_error if v belongs to another tape or to a cleared recording.
+    // The node behind v; throws std::logic_error if v belongs to another tape or to a cleared recording. No
+    // bounds check is needed: a Var of this tape's current recording was made by it, and the recording only
+    // grows until clear() starts a new one (a move, below, counts as one for the tape moved from). Every op
+    // looks its inputs up, so the check is kept to two compares.
     const Node& node(const Var& v) const {
-        if (v.tape_ != this || v.generation_ != generation_ || v.index_ >= nodes_.size()) throw_stale(v);
+        if (v.tape_ != this || v.generation_ != generation_) throw_stale(v);
         return nodes_[v.index_];
     }
 
