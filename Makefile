@@ -7,7 +7,7 @@ BUILD_DIR := $(if $(filter release,$(PRESET)),build,build-$(PRESET))
 BIN := $(BUILD_DIR)/bin
 OUT ?= out
 
-.PHONY: deps build test demo bench bench-pytorch clean
+.PHONY: deps build test demo demo-image bench bench-pytorch clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -27,6 +27,13 @@ demo: build
 	@$(BIN)/svd_demo --out $(OUT) || [ $$? -eq 4 ]
 	@echo "In $(OUT)/: the plots and the tapes' graphs (SVG: open them in a browser), drawn by gnuplot and Graphviz"
 	@echo "from the CSV, .gp and .dot files beside them:" && ls $(OUT)
+
+# A photograph by descent (image_demo, issue 14): camera.png, taken once from Debian's python3-skimage into the build
+# tree (scripts/fetch-sample-image.sh), at ranks 1, 5, 20 and 50. IMAGE= runs it on any picture instead.
+IMAGE ?= $(BUILD_DIR)/images/camera.png
+demo-image: build
+	@if [ "$(IMAGE)" = "$(BUILD_DIR)/images/camera.png" ]; then bash scripts/fetch-sample-image.sh $(BUILD_DIR)/images camera.png; fi
+	@$(BIN)/image_demo --image $(IMAGE) --out $(OUT)
 
 # The benchmarks (bench/), short: one step, LAPACK and whole-solve families, three repetitions each (the report
 # takes their medians). The gemm_crossover family is left out; BENCH_FILTER=gemm_crossover runs it. Then the
