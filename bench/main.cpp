@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
     tapegrad::bench::register_lapack_benchmarks();
     tapegrad::bench::register_gemm_benchmarks();
     tapegrad::bench::register_solve_benchmarks();
+    tapegrad::bench::register_scale_benchmarks();
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
     benchmark::RunSpecifiedBenchmarks();

@@ -38,14 +38,50 @@ void add_flags(demo::MethodFlags& f, PenaltyOptions& o) {
     f.add("--guess-seed", o.seed, "Seed of the initial guess");
 }
 
-void add_riemannian_flags(demo::MethodFlags& f, long& max_iterations, double& tolerance, std::uint64_t& seed) {
-    f.add("--iterations", max_iterations, "Most iterations");
-    f.add("--tolerance", tolerance, "Relative reconstruction and orthogonality error to reach")->check(demo::nonnegative_number());
-    f.add("--guess-seed", seed, "Seed of the initial guess");
+template <class RiemannianOptions>
+void add_flags(demo::MethodFlags& f, RiemannianOptions& o) {
+    f.add("--iterations", o.max_iterations, "Most iterations");
+    f.add("--tolerance", o.tolerance, "Relative reconstruction and orthogonality error to reach")->check(demo::nonnegative_number());
+    f.add("--guess-seed", o.seed, "Seed of the initial guess");
+    f.add("--rank", o.rank, "The k largest singular triplets only (a truncated SVD), k <= min(rows, cols); 0: all");
 }
-void add_flags(demo::MethodFlags& f, StiefelDescentOptions& o) { add_riemannian_flags(f, o.max_iterations, o.tolerance, o.seed); }
-void add_flags(demo::MethodFlags& f, StiefelCgOptions& o) { add_riemannian_flags(f, o.max_iterations, o.tolerance, o.seed); }
-void add_flags(demo::MethodFlags& f, TrustRegionOptions& o) { add_riemannian_flags(f, o.max_iterations, o.tolerance, o.seed); }
+
+long rank_of(const SvdOptions& options) {
+    return std::visit([](const auto& o) -> long {
+        if constexpr (requires { o.rank; }) return o.rank;
+        return 0;
+    }, options);
+}
+
+// LAPACK's k leading triplets, to compare a truncated answer with (all of them when k is min(m, n)).
+ReferenceSvd leading(ReferenceSvd full, std::size_t k) {
+    if (k == full.singular_values.size()) return full;
+    const auto columns = [k](const Matrix& X) {
+        Matrix out(X.rows(), k);
+        for (std::size_t i = 0; i < X.rows(); ++i)
+            for (std::size_t j = 0; j < k; ++j) out(i, j) = X(i, j);
+        return out;
+    };
+    full.singular_values.resize(k);
+    return {columns(full.U), std::move(full.singular_values), columns(full.V)};
+}
+
+// A truncated run's walkthrough: its triplets' check, and its values against LAPACK's largest (the values only,
+// dgesdd without vectors, and only up to 2000 columns: beyond, LAPACK's full SVD is what --rank is there to avoid).
+void print_truncated(const NamedMatrix& c, const std::string& method, const SvdResult& r) {
+    std::printf("== %s ==\n%s: %s (%.3f ms)\n\n", demo::label(c).c_str(), method.c_str(), r.report.message.c_str(),
+                r.report.wall_seconds * 1e3);
+    const bool compare = std::min(c.M.rows(), c.M.cols()) <= 2000;
+    const std::vector<double> ref = compare ? lapack_singular_values(c.M) : std::vector<double>{};
+    std::printf("%-6s %18s %18s %12s\n", "", method.c_str(), compare ? "LAPACK (dgesdd)" : "", compare ? "difference" : "");
+    for (std::size_t j = 0; j < r.singular_values.size(); ++j)
+        if (compare)
+            std::printf("σ%-4zu  %18.12g %18.12g %12.2e\n", j + 1, r.singular_values[j], ref[j], r.singular_values[j] - ref[j]);
+        else
+            std::printf("σ%-4zu  %18.12g\n", j + 1, r.singular_values[j]);
+    std::printf("largest triplet residual (relative to σ1) %.2e, orthogonality error %.2e\n\n", r.triplet_residual,
+                r.orthogonality_error);
+}
 
 std::vector<std::string> flags_of(const std::string& method) {
     CLI::App scratch;
@@ -88,6 +124,7 @@ nlohmann::ordered_json to_json(const SvdResult& r, const ReferenceSvd& ref, cons
     j["U"] = demo::to_json(r.U);
     j["V"] = demo::to_json(r.V);
     j["check"] = {{"reconstruction_error", r.reconstruction_error},
+                  {"triplet_residual", r.triplet_residual},
                   {"orthogonality_error", r.orthogonality_error},
                   {"allowed", r.allowed}};
     j["reference_singular_values"] = ref.singular_values;
@@ -116,15 +153,30 @@ int run_demo(const demo::Common& common, const std::string& method, SvdOptions& 
     const long max_iterations = std::visit([](const auto& o) { return o.max_iterations; }, options);
     // What each method's report.losses holds (linalg/svd/svd.hpp).
     const char* loss = std::holds_alternative<PenaltyOptions>(options) ? "loss = mse(U·diag(d^2)·V^T, M) + penalties"
-                                                                       : "‖M − U·diag(σ)·V^T‖@^2_F / ‖M‖@^2_F";
+                       : rank_of(options) > 0 ? "Σ_j ‖M·v_j − σ_j·u_j‖@^2 + ‖M^T·u_j − σ_j·v_j‖@^2, over ‖M‖@^2_F"
+                                              : "‖M − U·diag(σ)·V^T‖@^2_F / ‖M‖@^2_F";
     demo::LossCurves curves("svd_demo: " + method + ", the loss at each iteration", loss);
     demo::Verdict verdict("svd_demo");
     const std::vector<NamedMatrix> runs = demo::matrices_to_run(common, tutorial_svd_matrices());
+    const long rank = rank_of(options);
+    for (const NamedMatrix& c : runs)  // before any run: a refusal prints nothing else
+        if (rank > 0 && static_cast<std::size_t>(rank) > std::min(c.M.rows(), c.M.cols()))
+            throw demo::BadFlag("--rank " + std::to_string(rank) + " is more than min(rows, cols) = " +
+                                std::to_string(std::min(c.M.rows(), c.M.cols())) + " of " + demo::label(c));
     for (const NamedMatrix& c : runs) {
         const SvdResult r = svd_by_descent(c.M, options, demo::progress_for(common, demo::label(c), max_iterations));
-        const ReferenceSvd ref = lapack_svd(c.M);
-        const SvdComparison cmp = compare_svd(c.M, r.U, r.singular_values, r.V, ref);
         verdict.add(demo::label(c), r.report);
+        if (rank > 0 && !common.json) {  // k triplets: no reconstruction to show, and M may be far too large to print
+            if (common.quiet)
+                std::printf("%s: %s after %ld iterations, largest triplet residual %.2e\n", demo::label(c).c_str(),
+                            std::string(to_string(r.report.status)).c_str(), r.report.iterations, r.triplet_residual);
+            else
+                print_truncated(c, method, r);
+            curves.add(c.name, demo::label(c), r.report.losses);
+            continue;
+        }
+        const ReferenceSvd ref = leading(lapack_svd(c.M), r.singular_values.size());
+        const SvdComparison cmp = compare_svd(c.M, r.U, r.singular_values, r.V, ref);
         if (common.json) {
             std::cout << to_json(r, ref, cmp, method, flags).dump(2) << "\n";
             return verdict.exit_status();

@@ -30,6 +30,30 @@ double reconstruction_error(const Matrix& M, const Matrix& U, const std::vector<
     return frobenius_norm(reconstruct(U, sigma, V) - scaled) / (norm > 0.0 ? norm : 1.0);
 }
 
+double triplet_residual(const Matrix& M, const Matrix& U, const std::vector<double>& singular_values, const Matrix& V) {
+    const std::size_t k = singular_values.size();
+    if (U.rows() != M.rows() || V.rows() != M.cols() || U.cols() != k || V.cols() != k)
+        throw shape_error("triplet_residual", "needs U m×k and V n×k for M", M.shape(), "got U", U.shape());
+    if (k == 0) return 0.0;
+    const double largest = max_abs(M);
+    const int e = largest > 0.0 ? std::ilogb(largest) : 0;
+    Matrix scaled = M;
+    for (std::size_t i = 0; i < scaled.size(); ++i) scaled.data()[i] = std::ldexp(scaled.data()[i], -e);
+    std::vector<double> sigma = singular_values;
+    for (double& s : sigma) s = std::ldexp(s, -e);
+    Matrix MV(M.rows(), k), MtU(M.cols(), k);
+    gemm(scaled, Trans::No, V, Trans::No, MV.ref());   // m×k
+    gemm(scaled, Trans::Yes, U, Trans::No, MtU.ref());  // n×k
+    std::vector<double> left(k, 0.0), right(k, 0.0);    // squared column norms, row by row
+    for (std::size_t i = 0; i < M.rows(); ++i)
+        for (std::size_t j = 0; j < k; ++j) left[j] += std::pow(MV(i, j) - sigma[j] * U(i, j), 2);
+    for (std::size_t i = 0; i < M.cols(); ++i)
+        for (std::size_t j = 0; j < k; ++j) right[j] += std::pow(MtU(i, j) - sigma[j] * V(i, j), 2);
+    double worst = 0.0;
+    for (std::size_t j = 0; j < k; ++j) worst = std::max({worst, std::sqrt(left[j]), std::sqrt(right[j])});
+    return worst / (sigma[0] > 0.0 ? sigma[0] : 1.0);
+}
+
 double orthogonality_error(const Matrix& X) {
     Matrix g(X.cols(), X.cols());
     gram(X, g.ref());

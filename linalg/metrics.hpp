@@ -47,6 +47,10 @@ Matrix reconstruct(const Matrix& U, const std::vector<double>& singular_values, 
 // largest entry: exact, and then no sum of squares overflows or underflows, even for entries near 1e308.
 double reconstruction_error(const Matrix& M, const Matrix& U, const std::vector<double>& singular_values, const Matrix& V);
 
+// A truncated SVD's accuracy: max_j max(‖M·v_j − σ_j·u_j‖₂, ‖Mᵀ·u_j − σ_j·v_j‖₂) / σ₁ (absolute for σ₁ = 0), over
+// the k triplets given (U m×k, V n×k, σ descending), computed scaled by a power of two as reconstruction_error is.
+double triplet_residual(const Matrix& M, const Matrix& U, const std::vector<double>& singular_values, const Matrix& V);
+
 // max |XᵀX - I| for X with orthonormal columns.
 double orthogonality_error(const Matrix& X);
 

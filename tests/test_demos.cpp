@@ -168,7 +168,7 @@ TEST_CASE("svd_demo --matrix M1.csv --json matches LAPACK to 1e-6") {
                             "max_singular_value_error", "reconstruction_error", "orthogonality_error_U",
                             "orthogonality_error_V", "wall_seconds", "method", "options", "check", "tape_passes"})
         CHECK_MESSAGE(j.contains(key), key);
-    CHECK(j["options"] == nlohmann::json::parse(R"({"iterations": 1000, "tolerance": 1.5e-10, "guess-seed": 314})"));
+    CHECK(j["options"] == nlohmann::json::parse(R"({"iterations": 1000, "tolerance": 1.5e-10, "guess-seed": 314, "rank": 0})"));
     const auto s = j["singular_values"].get<std::vector<double>>();
     const auto ref = j["reference_singular_values"].get<std::vector<double>>();
     REQUIRE(s.size() == 4);
@@ -183,6 +183,34 @@ TEST_CASE("svd_demo: a random wide matrix from --rows/--cols, quietly") {
     const Run r = run("svd_demo", "--rows 3 --cols 5 --seed 3 --quiet --out " + out.path().string());
     CHECK(r.exit_code == 0);
     CHECK(contains(r.out, "random (3x5):"));
+}
+
+TEST_CASE("svd_demo --rank: the k largest triplets, as LAPACK's; a rank too large or a method without one is refused") {
+    const Run r = run("svd_demo", "--rows 40 --cols 25 --rank 3 --json");
+    REQUIRE(r.exit_code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j["status"] == "converged");
+    CHECK(j["options"]["rank"] == 3);
+    const auto s = j["singular_values"].get<std::vector<double>>();
+    const auto ref = j["reference_singular_values"].get<std::vector<double>>();
+    REQUIRE(s.size() == 3);
+    REQUIRE(ref.size() == 3);
+    for (std::size_t i = 0; i < 3; ++i) CHECK(std::abs(s[i] - ref[i]) <= 1e-8 * ref[0]);
+    CHECK(j["U"].size() == 40);
+    CHECK(j["U"][0].size() == 3);
+    CHECK(j["V"].size() == 25);
+    CHECK(j["check"]["triplet_residual"].get<double>() <= j["check"]["allowed"].get<double>());
+    const TempDir out;
+    const Run text = run("svd_demo", "--rows 30 --cols 50 --rank 2 --method stiefel-cg --out " + out.path().string());
+    CHECK(text.exit_code == 0);
+    CHECK(contains(text.out, "largest triplet residual (relative to σ1)"));
+    const Run too_large = run("svd_demo", "--rows 30 --cols 20 --rank 21");
+    CHECK(too_large.exit_code == 2);
+    CHECK(contains(too_large.err, "--rank 21 is more than min(rows, cols) = 20 of random (30x20)"));
+    const Run penalty = run("svd_demo", "--method penalty --rank 2");
+    CHECK(penalty.exit_code == 2);
+    CHECK(contains(penalty.err, "--rank is not a flag of --method penalty"));
+    CHECK(run("svd_demo", "--rows 5 --rank -1").exit_code == 2);
 }
 
 TEST_CASE("bad input files: a message naming file and line, a non-zero exit") {

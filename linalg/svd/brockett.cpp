@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
+#include <string>
 
 #include "autodiff/gemm.hpp"
 #include "autodiff/random.hpp"
@@ -16,11 +18,19 @@ namespace {
 
 Matrix tall(const Matrix& M) { return M.rows() < M.cols() ? M.transpose() : M; }
 
+std::size_t rank_of(const Matrix& M, std::size_t rank) {
+    const std::size_t most = std::min(M.rows(), M.cols());
+    if (rank > most)
+        throw std::invalid_argument("svd_by_descent: rank " + std::to_string(rank) + " is more than min(m, n) = " +
+                                    std::to_string(most) + " for a " + to_string(M.shape()) + " matrix");
+    return rank == 0 ? most : rank;
+}
+
 }  // namespace
 
-BrockettProblem::BrockettProblem(const Matrix& M)
-    : A_(tall(M)), wide_(M.rows() < M.cols()), weights_(1, A_.cols()), U_(Matrix(A_.rows(), A_.cols())),
-      V_(Matrix(A_.cols(), A_.cols())) {
+BrockettProblem::BrockettProblem(const Matrix& M, std::size_t rank)
+    : A_(tall(M)), k_(rank_of(M, rank)), wide_(M.rows() < M.cols()), weights_(1, k_), U_(Matrix(A_.rows(), k_)),
+      V_(Matrix(A_.cols(), k_)) {
     // Divide by a power of two near the largest entry first (exact), so the sum of squares in the norm can
     // neither overflow (entries near 1e308) nor underflow (near 1e-300). The zero matrix stays as it is: its
     // gradient is 0 from the start.
@@ -34,12 +44,12 @@ BrockettProblem::BrockettProblem(const Matrix& M)
     for (std::size_t j = 0; j < k(); ++j) weights_(0, j) = static_cast<double>(k() - j);  // N = diag(k, ..., 1)
 }
 
-std::size_t BrockettProblem::dimension() const { return m() * k() + k() * k() - k() * (k() + 1); }
+std::size_t BrockettProblem::dimension() const { return m() * k() + n() * k() - k() * (k() + 1); }
 
 StiefelPair BrockettProblem::guess(std::uint64_t seed) const {
     Random rng(seed);
     StiefelPair x;
-    x.V = random_stiefel(k(), k(), rng);
+    x.V = random_stiefel(n(), k(), rng);
     x.U = orthonormalize(matmul(A_, x.V));
     return x;
 }
@@ -71,16 +81,23 @@ BrockettProblem::Evaluation BrockettProblem::evaluate(const StiefelPair& x) {
     gemm(x.U, Trans::No, e.sym_U, Trans::No, e.grad.U.ref(), -1.0, 1.0);
     gemm(x.V, Trans::No, e.sym_V, Trans::No, e.grad.V.ref(), -1.0, 1.0);
     e.grad_norm = norm(e.grad);
-    // The tape's ∂f/∂U is -A·V·N, so A·V comes free: σ_j = Σ_i U_ij·(AV)_ij, and, V being square and
-    // orthogonal, ‖A - U·diag(σ)·Vᵀ‖_F = ‖A·V - U·diag(σ)‖_F.
+    // The tape's ∂f/∂U is -A·V·N and its ∂f/∂V is -Aᵀ·U·N, so A·V and Aᵀ·U come free: σ_j = Σ_i U_ij·(AV)_ij,
+    // and, V being square and orthogonal when k = n, ‖A - U·diag(σ)·Vᵀ‖_F = ‖A·V - U·diag(σ)‖_F. Truncated, the
+    // residuals of both sides: row-major loops, a running sum per column.
     e.sigma.assign(k(), 0.0);
-    for (std::size_t j = 0; j < k(); ++j) {
-        for (std::size_t i = 0; i < m(); ++i) e.sigma[j] -= x.U(i, j) * e.egrad.U(i, j) / weights_(0, j);
-        for (std::size_t i = 0; i < m(); ++i) {
+    for (std::size_t i = 0; i < m(); ++i)
+        for (std::size_t j = 0; j < k(); ++j) e.sigma[j] -= x.U(i, j) * e.egrad.U(i, j) / weights_(0, j);
+    for (std::size_t i = 0; i < m(); ++i)
+        for (std::size_t j = 0; j < k(); ++j) {
             const double r = -e.egrad.U(i, j) / weights_(0, j) - x.U(i, j) * e.sigma[j];
             e.loss += r * r;
         }
-    }
+    if (truncated())
+        for (std::size_t i = 0; i < n(); ++i)
+            for (std::size_t j = 0; j < k(); ++j) {
+                const double r = -e.egrad.V(i, j) / weights_(0, j) - x.V(i, j) * e.sigma[j];
+                e.loss += r * r;
+            }
     return e;
 }
 
@@ -108,10 +125,13 @@ StiefelPair BrockettProblem::hessian(const StiefelPair& x, const Evaluation& at_
     return {project(x.U, U_.grad), project(x.V, V_.grad)};
 }
 
-// Write a tangent vector as (U·Ω_U + K, V·Ω_V), Ω skew-symmetric, K ⊥ U. Where UᵀAV = diag(s) the Hessian
+// Write a tangent vector as (U·Ω_U + K_U, V·Ω_V + K_V), Ω skew-symmetric, K_U ⊥ U, K_V ⊥ V (K_V = 0 when V is
+// square). Where UᵀAV = diag(s) the Hessian
 // acts on each pair (i < j) of a = (Ω_U)_ij, b = (Ω_V)_ij on its own, as the 2×2 matrix ½[[P, -Q], [-Q, P]]
 // with P = s_i·w_i + s_j·w_j, Q = s_j·w_i + s_i·w_j: eigenvalue λ₋ = (s_i - s_j)(w_i - w_j)/2 along a = b
-// (turning U and V together) and λ₊ = (s_i + s_j)(w_i + w_j)/2 along a = -b; and on column j of K as s_j·w_j.
+// (turning U and V together) and λ₊ = (s_i + s_j)(w_i + w_j)/2 along a = -b; and on column j of K_U as s_j·w_j.
+// K_V's columns get the same s_j·w_j: at the answer the Hessian couples K_U and K_V through the singular values
+// left out, so there it is a model, positive definite, as a preconditioner must be.
 // Dividing each part by its eigenvalue inverts the Hessian there. Elsewhere it is only a model, so every
 // eigenvalue is used in absolute value and kept above a floor: a tenth of the gradient's norm (the model's
 // error grows with the distance to the answer, and so does the gradient) and never below 1e-10·k. The floor
@@ -124,7 +144,9 @@ StiefelPair BrockettProblem::precondition(const StiefelPair& x, const Evaluation
     gemm(x.U, Trans::Yes, r.U, Trans::No, OU.ref());  // Ω_U = Uᵀ·r_U
     gemm(x.V, Trans::Yes, r.V, Trans::No, OV.ref());  // Ω_V = Vᵀ·r_V
     Matrix K = r.U;
-    gemm(x.U, Trans::No, OU, Trans::No, K.ref(), -1.0, 1.0);  // K = r_U - U·Ω_U
+    gemm(x.U, Trans::No, OU, Trans::No, K.ref(), -1.0, 1.0);  // K_U = r_U - U·Ω_U
+    Matrix KV = r.V;
+    if (truncated()) gemm(x.V, Trans::No, OV, Trans::No, KV.ref(), -1.0, 1.0);  // K_V = r_V - V·Ω_V
     Matrix ZU(k(), k()), ZV(k(), k());
     for (std::size_t i = 0; i < k(); ++i)
         for (std::size_t j = i + 1; j < k(); ++j) {
@@ -137,12 +159,19 @@ StiefelPair BrockettProblem::precondition(const StiefelPair& x, const Evaluation
             ZV(i, j) = 0.5 * (together - opposite);
             ZV(j, i) = -ZV(i, j);
         }
-    for (std::size_t j = 0; j < k(); ++j) {
-        const double scale = inverse(s[j] * weights_(0, j));
-        for (std::size_t i = 0; i < m(); ++i) K(i, j) *= scale;
+    std::vector<double> scale(k());
+    for (std::size_t j = 0; j < k(); ++j) scale[j] = inverse(s[j] * weights_(0, j));
+    for (std::size_t i = 0; i < m(); ++i)
+        for (std::size_t j = 0; j < k(); ++j) K(i, j) *= scale[j];
+    if (truncated()) {
+        for (std::size_t i = 0; i < n(); ++i)
+            for (std::size_t j = 0; j < k(); ++j) KV(i, j) *= scale[j];
+    } else {
+        KV.fill(0.0);
     }
-    StiefelPair z{std::move(K), matmul(x.V, ZV)};
-    gemm(x.U, Trans::No, ZU, Trans::No, z.U.ref(), 1.0, 1.0);  // z_U = U·Z_U + K/λ
+    StiefelPair z{std::move(K), std::move(KV)};
+    gemm(x.U, Trans::No, ZU, Trans::No, z.U.ref(), 1.0, 1.0);  // z_U = U·Z_U + K_U/λ
+    gemm(x.V, Trans::No, ZV, Trans::No, z.V.ref(), 1.0, 1.0);  // z_V = V·Z_V + K_V/λ
     return z;
 }
 
@@ -153,7 +182,7 @@ SvdFactors BrockettProblem::result(StiefelPair x) const {
         for (std::size_t i = 0; i < m(); ++i) sigma[j] += x.U(i, j) * AV(i, j);
         if (sigma[j] < 0.0) {  // not at the minimum (or a value 0 up to rounding): σ_j·u_j·v_jᵀ = |σ_j|·u_j·(-v_j)ᵀ
             sigma[j] = -sigma[j];
-            for (std::size_t i = 0; i < k(); ++i) x.V(i, j) = -x.V(i, j);
+            for (std::size_t i = 0; i < n(); ++i) x.V(i, j) = -x.V(i, j);
         }
         sigma[j] = std::ldexp(sigma[j] * norm_, exponent_);  // norm first: σ_j·norm is at most about 2^exponent
     }

@@ -5,7 +5,9 @@
 //
 // By von Neumann's trace inequality f >= -Σ_j (k+1-j)·σ_j, with equality exactly when U's and V's columns are
 // singular vectors of M in descending order (the distinct weights in N fix the order). Every other critical
-// point is a saddle, so a descent that stays on the manifolds has nowhere else to end.
+// point is a saddle, so a descent that stays on the manifolds has nowhere else to end. That holds for any
+// k <= min(m, n): with k < min(m, n) (a truncated SVD) the minimum is the k largest singular triplets, and a
+// step costs O(m·n·k), products with M, where a full SVD costs O(m·n·min(m, n)).
 //
 // BrockettProblem is what the Riemannian methods (riemannian.hpp) need from this cost: its value and
 // Riemannian gradient from one recording on the tape, its Riemannian Hessian applied to a direction, a
@@ -27,14 +29,17 @@ Var brockett_cost(const Var& U, const Var& V, const Var& M, const Var& weights);
 
 class BrockettProblem {
 public:
-    // The methods work on A, M made tall (transposed if wide, so k = min(m, n) is A's column count and V is
-    // square) and scaled to ‖A‖_F = 1, so that one step size and one tolerance suit every matrix, whatever its
-    // shape or magnitude. Throws std::invalid_argument for an empty or non-finite M.
-    explicit BrockettProblem(const Matrix& M);
+    // The methods work on A, M made tall (transposed if wide, so that n = min(m, n) is A's column count) and
+    // scaled to ‖A‖_F = 1, so that one step size and one tolerance suit every matrix, whatever its shape or
+    // magnitude. rank is k, the number of triplets wanted; 0 means all, k = n (then V is square). Throws
+    // std::invalid_argument for an empty or non-finite M, or a rank above min(m, n).
+    explicit BrockettProblem(const Matrix& M, std::size_t rank = 0);
 
-    std::size_t m() const { return A_.rows(); }  // A is m×k, m >= k
-    std::size_t k() const { return A_.cols(); }
-    std::size_t dimension() const;  // of St(m, k) × St(k, k): how many independent directions there are
+    std::size_t m() const { return A_.rows(); }  // A is m×n, m >= n
+    std::size_t n() const { return A_.cols(); }
+    std::size_t k() const { return k_; }         // U is m×k, V is n×k
+    bool truncated() const { return k_ < n(); }
+    std::size_t dimension() const;  // of St(m, k) × St(n, k): how many independent directions there are
 
     // The guess: a random V with orthonormal columns (from the seed), and U = orthonormalize(A·V), the
     // directions A sends V's columns to: already a pairing of the kind the answer has (A·v_j = σ_j·u_j).
@@ -47,7 +52,9 @@ public:
         StiefelPair grad;        // the Riemannian gradient: egrad - X·sym(Xᵀ·egrad) for each factor
         double grad_norm = 0.0;  // the stopping test's number
         std::vector<double> sigma;  // (UᵀAV)_jj: the singular value estimates at this point
-        double loss = 0.0;       // ‖A - U·diag(σ)·Vᵀ‖_F²: the squared reconstruction error, relative (‖A‖_F = 1)
+        // Full (k = n): ‖A - U·diag(σ)·Vᵀ‖_F², the squared reconstruction error, relative (‖A‖_F = 1).
+        // Truncated: Σ_j ‖A·v_j - σ_j·u_j‖² + ‖Aᵀ·u_j - σ_j·v_j‖², the squared triplet residuals (relative too).
+        double loss = 0.0;
     };
 
     // Records f at x on the tape and calls backward(): everything in Evaluation.
@@ -70,6 +77,7 @@ private:
     double record_and_backward();  // f at (U_.value, V_.value); its gradient into U_.grad, V_.grad
 
     Matrix A_;
+    std::size_t k_ = 0;
     // M = 2^exponent·norm·A (or its transpose): the power of two brings M's largest entry near 1, exactly, and
     // the norm is what is then left. Kept apart, so that σ₁ near the largest double does not overflow on the way.
     int exponent_ = 0;

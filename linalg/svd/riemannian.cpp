@@ -14,17 +14,18 @@ namespace tapegrad {
 
 double ulps(double cost) { return 1e3 * std::numeric_limits<double>::epsilon() * std::max(1.0, std::abs(cost)); }
 
-RiemannianSvd::RiemannianSvd(const Matrix& M, double tolerance, std::uint64_t seed)
-    : problem_(M), p_{problem_.guess(seed), {}}, tolerance_(tolerance) {
+RiemannianSvd::RiemannianSvd(const Matrix& M, double tolerance, std::uint64_t seed, long rank)
+    : problem_(M, static_cast<std::size_t>(rank)), p_{problem_.guess(seed), {}}, tolerance_(tolerance) {
     p_.e = problem_.evaluate(p_.x);
 }
 
 std::optional<Stop> RiemannianSvd::judge(const History& history) {
     const auto at = [&] { return " at iteration " + std::to_string(history.iteration()); };
     if (!std::isfinite(p_.e.grad_norm)) return Stop{Status::diverged, "the gradient became " + brief(p_.e.grad_norm) + at()};
-    if (std::sqrt(2.0) * p_.e.grad_norm <= tolerance_)
+    const double sigma_1 = problem_.truncated() ? *std::max_element(p_.e.sigma.begin(), p_.e.sigma.end()) : 1.0;
+    if (std::sqrt(2.0) * p_.e.grad_norm <= tolerance_ * sigma_1)
         return Stop{Status::converged, "√2·‖grad‖ = " + brief(std::sqrt(2.0) * p_.e.grad_norm) + " <= tolerance " +
-                                           brief(tolerance_) + at()};
+                                           brief(tolerance_) + (problem_.truncated() ? "·σ₁" : "") + at()};
     return std::nullopt;
 }
 
@@ -57,7 +58,7 @@ Stop no_decrease(const Point& p) {
 class StiefelDescent final : public RiemannianSvd {
 public:
     StiefelDescent(const Matrix& M, const StiefelDescentOptions& o)
-        : RiemannianSvd(M, o.tolerance, o.seed),  // guess
+        : RiemannianSvd(M, o.tolerance, o.seed, o.rank),  // guess
           t_(1.0 / static_cast<double>(problem_.k())),  // a first step: the weights, and so the gradient, grow with k
           reference_(p_.e.cost) {}
 
@@ -88,7 +89,7 @@ private:
 class StiefelCg final : public RiemannianSvd {
 public:
     StiefelCg(const Matrix& M, const StiefelCgOptions& o)
-        : RiemannianSvd(M, o.tolerance, o.seed),  // guess
+        : RiemannianSvd(M, o.tolerance, o.seed, o.rank),  // guess
           d_(-1.0 * p_.e.grad), t_(1.0 / static_cast<double>(problem_.k())) {}
 
     std::optional<Stop> step() override {  // improve

@@ -22,12 +22,13 @@ public:
     // point was evaluated on the tape when the step reached it (a step must evaluate where it lands to decide).
     double evaluate() override { return p_.e.loss; }
     // Converged once √2·‖grad‖ <= tolerance: that bounds the relative reconstruction error (docs/svd.md).
+    // Truncated, the tolerance is relative to σ₁ (the estimate at this point), as the triplets' check is.
     std::optional<Stop> judge(const History& history) override;
     long tape_passes() const override { return problem_.tape_passes(); }
     SvdFactors answer() const override { return problem_.result(p_.x); }
 
 protected:
-    RiemannianSvd(const Matrix& M, double tolerance, std::uint64_t seed);  // the guess, evaluated
+    RiemannianSvd(const Matrix& M, double tolerance, std::uint64_t seed, long rank);  // the guess, evaluated
 
     BrockettProblem problem_;
     Point p_;

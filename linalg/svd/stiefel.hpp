@@ -22,15 +22,17 @@ Matrix sym(const Matrix& A);
 // The tangent part of G at X: G - X·sym(XᵀG).
 Matrix project(const Matrix& X, const Matrix& G);
 
-// The Q of A = Q·R with R's diagonal positive, by modified Gram–Schmidt run twice ("twice is enough" for
-// orthogonality to rounding). A has at least as many rows as columns. A column that is (numerically) a
-// combination of the previous ones is replaced by a unit vector orthogonal to them, so the result always has
-// orthonormal columns, even for a rank-deficient A.
+// The Q of A = Q·R with R's diagonal positive, by Householder reflections (LAPACK's dgelqf and dorglq on the
+// row-major A read as column-major Aᵀ: blocked, BLAS-3). A has at least as many rows as columns. For a
+// rank-deficient A the columns past its rank are still orthonormal: unit vectors orthogonal to the others.
 Matrix orthonormalize(const Matrix& A);
 
-// The QR retraction: orthonormalize(X + ξ). For a tangent ξ, (X + ξ)ᵀ(X + ξ) = I + ξᵀξ, so X + ξ is never
-// rank-deficient and Gram–Schmidt is accurate.
+// The QR retraction: the Q of X + ξ. For a tangent ξ, (X + ξ)ᵀ(X + ξ) = I + ξᵀξ, so X + ξ is never
+// rank-deficient and its condition number is at most sqrt(1 + ‖ξ‖²_F): Cholesky QR twice (dsyrk, dpotrf,
+// dtrsm; all BLAS-3) is accurate to rounding, and is what is used unless the step is huge (then Householder).
+// retract_into writes into `out`, which keeps its storage when it already has X's shape: no allocation.
 Matrix retract(const Matrix& X, const Matrix& xi);
+void retract_into(const Matrix& X, const Matrix& xi, Matrix& out);
 
 // A random point of St(n, p), p <= n: orthonormalize a Gaussian matrix (uniformly distributed on St(n, p)).
 Matrix random_stiefel(std::size_t n, std::size_t p, Random& rng);

@@ -36,12 +36,17 @@ Check check_svd(const Matrix& M, const SvdFactors& f, double tolerance, SvdResul
     check.finite = all_finite(f.U) && all_finite(f.V) &&
                    std::all_of(f.singular_values.begin(), f.singular_values.end(), [](double s) { return std::isfinite(s); });
     if (!check.finite) return check;
-    result.reconstruction_error = reconstruction_error(M, f.U, f.singular_values, f.V);
+    // A truncated SVD cannot rebuild M: its triplets are checked one by one instead.
+    const bool truncated = f.singular_values.size() < std::min(M.rows(), M.cols());
+    const double error = truncated ? (result.triplet_residual = triplet_residual(M, f.U, f.singular_values, f.V))
+                                   : (result.reconstruction_error = reconstruction_error(M, f.U, f.singular_values, f.V));
     result.orthogonality_error = std::max(orthogonality_error(f.U), orthogonality_error(f.V));
     const double floor = 100.0 * epsilon * static_cast<double>(std::max(M.rows(), M.cols()));
     result.allowed = std::max(tolerance, floor);
-    check.passed = result.reconstruction_error <= result.allowed && result.orthogonality_error <= result.allowed;
-    check.what = "relative reconstruction error " + brief(result.reconstruction_error) + ", orthogonality error " +
+    check.passed = error <= result.allowed && result.orthogonality_error <= result.allowed;
+    check.what = std::string(truncated ? "largest triplet residual ‖M·v − σ·u‖, ‖Mᵀ·u − σ·v‖ over σ₁ "
+                                       : "relative reconstruction error ") +
+                 brief(error) + ", orthogonality error " +
                  brief(result.orthogonality_error) + (check.passed ? ", both <= " : ", not both <= ") +
                  (tolerance >= floor ? "tolerance " : "100·ε·max(m, n) = ") + brief(result.allowed);
     return check;
@@ -110,6 +115,9 @@ SvdResult svd_by_descent(const Matrix& M, const SvdOptions& options, const Progr
     const char* name = to_string(method_of(options)).data();  // the names are string literals
     check_nonnegative(name, "max_iterations", max_iterations);
     check_nonnegative(name, "tolerance", tolerance);
+    std::visit([&](const auto& o) {
+        if constexpr (requires { o.rank; }) check_nonnegative(name, "rank", o.rank);
+    }, options);
     const std::unique_ptr<SvdSolver> method = solver_for(M, options);
 
     SvdResult result;

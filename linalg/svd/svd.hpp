@@ -17,6 +17,11 @@
 //   svd_by_descent(M)                          the tutorial's method and settings
 //   svd_by_descent(M, TrustRegionOptions{})    the robust one
 //
+// The Riemannian methods also take `rank`: k > 0 asks for the k largest singular triplets only (a truncated SVD,
+// k <= min(m, n)): U is m×k, V is n×k, by the same method at O(m·n·k) a step. Its answer cannot rebuild M, so
+// its check is by the triplets' residuals instead: max_j max(‖M·v_j − σ_j·u_j‖, ‖Mᵀ·u_j − σ_j·v_j‖)/σ₁ and
+// the orthogonality error, both within the tolerance (or 100·ε·max(m, n)). rank 0 (the default) is the full SVD.
+//
 // Every method's `tolerance` means the same: the largest relative reconstruction error
 // ‖M − U·diag(σ)·Vᵀ‖_F/‖M‖_F and orthogonality error max|UᵀU − I|, max|VᵀV − I| a converged answer may have.
 // `converged` is said only after that check, made on the answer (in arithmetic scaled by a power of two, so entries
@@ -71,18 +76,21 @@ struct StiefelDescentOptions {
     long max_iterations = 20000;
     double tolerance = 1.5e-10;
     std::uint64_t seed = 314;
+    long rank = 0;  // k > 0: the k largest triplets only; 0: all min(m, n)
 };
 
 struct StiefelCgOptions {
     long max_iterations = 20000;
     double tolerance = 1.5e-10;
     std::uint64_t seed = 314;
+    long rank = 0;  // k > 0: the k largest triplets only; 0: all min(m, n)
 };
 
 struct TrustRegionOptions {
     long max_iterations = 1000;
     double tolerance = 1.5e-10;
     std::uint64_t seed = 314;
+    long rank = 0;  // k > 0: the k largest triplets only; 0: all min(m, n)
 };
 
 using SvdOptions = std::variant<PenaltyOptions, StiefelDescentOptions, StiefelCgOptions, TrustRegionOptions>;
@@ -95,14 +103,17 @@ struct SvdResult {
     std::vector<double> singular_values;  // k values, descending
     Matrix V;                             // n×k
     Report report;
-    // The check behind the status: the relative reconstruction error, the larger orthogonality error of U and V,
-    // and what a converged answer may have: max(tolerance, 100·ε·max(m, n)).
+    // The check behind the status: the relative reconstruction error (a truncated SVD: the largest triplet
+    // residual relative to σ₁), the larger orthogonality error of U and V, and what a converged answer may have:
+    // max(tolerance, 100·ε·max(m, n)).
     double reconstruction_error = 0.0;
+    double triplet_residual = 0.0;
     double orthogonality_error = 0.0;
     double allowed = 0.0;
 };
 
-// Throws std::invalid_argument for an empty or non-finite M, and for options the method cannot use.
+// Throws std::invalid_argument for an empty or non-finite M, and for options the method cannot use (a rank
+// above min(m, n) among them).
 SvdResult svd_by_descent(const Matrix& M, const SvdOptions& options = PenaltyOptions{}, const Progress& progress = {});
 
 // The tutorial's guess for M (the penalty method's): U (m×k), d (1×k), V (n×k) uniform in [0, 1), like torch.rand,

@@ -2,6 +2,7 @@
 // radius by preconditioned truncated conjugate gradients, and adapt the radius to how well the model predicted.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include "linalg/checks.hpp"
@@ -27,10 +28,13 @@ double to_boundary(const StiefelPair& eta, const StiefelPair& delta, double radi
 // with ‖η‖ <= radius, approximately, by preconditioned conjugate gradients on Hess·η = -grad from η = 0
 // (Steihaug and Toint), stopped when a step leaves the region or finds negative curvature (then it goes to
 // the boundary), or once the residual is small enough: ‖r‖ <= ‖grad‖·min(‖grad‖, 0.1), for quadratic
-// convergence, but never below half the tolerance, since the stopping test needs no more.
+// convergence, but never below half the tolerance, since the stopping test needs no more, nor below the
+// rounding error of the residual itself, about ε·‖egrad‖ (with tolerance 0 CG would otherwise go on iterating on
+// rounding noise, lose conjugacy, and report a false negative curvature that throws the step across the manifold).
 ModelStep truncated_cg(BrockettProblem& problem, const Point& p, double radius, double tolerance) {
     const long max_inner = static_cast<long>(std::max<std::size_t>(problem.dimension(), 1));
-    const double target = std::max(p.e.grad_norm * std::min(p.e.grad_norm, 0.1), 0.5 * tolerance);
+    const double rounding = 100.0 * std::numeric_limits<double>::epsilon() * norm(p.e.egrad);
+    const double target = std::max({p.e.grad_norm * std::min(p.e.grad_norm, 0.1), 0.5 * tolerance, rounding});
     ModelStep out{0.0 * p.e.grad, 0.0 * p.e.grad};
     StiefelPair r = p.e.grad;  // the model's gradient at η
     StiefelPair z = problem.precondition(p.x, p.e, r);
@@ -67,7 +71,7 @@ ModelStep truncated_cg(BrockettProblem& problem, const Point& p, double radius, 
 class TrustRegion final : public RiemannianSvd {
 public:
     TrustRegion(const Matrix& M, const TrustRegionOptions& o)
-        : RiemannianSvd(M, o.tolerance, o.seed),  // guess
+        : RiemannianSvd(M, o.tolerance, o.seed, o.rank),  // guess
           // A step may cross the whole manifold (‖x‖_F = sqrt(2k)); the radius shrinks only when the model fails.
           max_radius_(std::sqrt(2.0 * static_cast<double>(problem_.k()))), radius_(max_radius_) {}
 
