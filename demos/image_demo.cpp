@@ -42,22 +42,10 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-// The first k columns of X.
-Matrix first_columns(const Matrix& X, std::size_t k) {
-    Matrix out(X.rows(), k);
-    for (std::size_t i = 0; i < X.rows(); ++i)
-        for (std::size_t j = 0; j < k; ++j) out(i, j) = X(i, j);
-    return out;
-}
-
-// The k largest singular triplets of A by descent: the one call that computes them.
-// TODO(issue 9): the trust region's `rank` option; until it lands, the full SVD, truncated to its first k.
-SvdResult top_triplets(const Matrix& A, std::size_t k, const TrustRegionOptions& options, const Progress& progress) {
-    SvdResult r = svd_by_descent(A, options, progress);
-    r.U = first_columns(r.U, k);
-    r.V = first_columns(r.V, k);
-    r.singular_values.resize(k);
-    return r;
+// The k largest singular triplets of A by descent: the trust region on St(m,k)×St(n,k) (linalg/svd/svd.hpp, rank).
+SvdResult top_triplets(const Matrix& A, std::size_t k, TrustRegionOptions options, const Progress& progress) {
+    options.rank = static_cast<long>(k);
+    return svd_by_descent(A, options, progress);
 }
 
 // One rank's run and how its reconstruction compares with the best possible.

@@ -7,11 +7,11 @@
 // ITU-R BT.601, 0.299·R + 0.587·G + 0.114·B; an alpha channel is ignored.
 //
 // Every error is a std::runtime_error that names the file and says what is wrong:
-//     photo.png: cannot open the file (no such file)
-//     notes.txt: not an image stb_image can read (unknown image type)
-//     cut.png: the image data is damaged or cut short (stb_image: bad zlib header)
-//     deep.png: 16 bits per channel; image_demo reads 8-bit images (convert: `pngtopnm deep.png | pnmdepth 255`)
-//     huge.png: 100000x100000 pixels is more than read_image takes (16777216 pixels, 4096x4096)
+//     photo.png: cannot open the file (No such file or directory)
+//     notes.txt: not an image stb_image can read (unknown image type); it reads PNG, PGM/PPM, JPEG, ...
+//     cut.png: the image data is damaged or cut short (stb_image: outofdata)
+//     deep.png: 16 bits per channel; read_image takes 8-bit images (save it with 8 bits per channel)
+//     huge.png: 100000x100000 pixels is more than read_image takes (16777216 pixels, 4096x4096): scale it down first
 #include <cstddef>
 #include <filesystem>
 #include <vector>
