@@ -11,7 +11,6 @@
 #include <cstdio>
 #include <iostream>
 #include <limits>
-#include <set>
 
 #include "demos/cli.hpp"
 #include "io/image.hpp"
@@ -56,18 +55,16 @@ struct RankRow {
     double relative_error = 0.0;   // ‖A − A_k‖_F / ‖A‖_F of the descent's triplets
     double eckart_young = 0.0;     // sqrt(Σ_{j>k} σ_j²) / ‖A‖_F from LAPACK's σ: the least any rank-k matrix has
     double storage_ratio = 0.0;    // k(m + n + 1) / (mn)
-    double max_sigma_error = 0.0;  // max_j≤k |σ_j − σ_ref_j| / σ_ref_1
+    double max_sigma_error = 0.0;  // max_j≤k |σ_j − σ_ref_j| / σ_ref_1 (absolute if σ_ref_1 = 0)
     bool reaches_optimum = false;  // relative_error within eckart_young_tolerance of eckart_young
 };
 
-// sqrt(Σ_{j>k} σ_j²) / sqrt(Σ_j σ_j²), summed from the smallest up, so the small terms are not lost.
-double eckart_young(const std::vector<double>& sigma, std::size_t k) {
-    double tail = 0.0, all = 0.0;
-    for (std::size_t j = sigma.size(); j-- > 0;) {
-        all += sigma[j] * sigma[j];
-        if (j >= k) tail = all;
-    }
-    return all > 0.0 ? std::sqrt(tail / all) : 0.0;
+// sqrt(Σ_{j>k} σ_j²) / ‖A‖_F, the tail summed from the smallest up, so the small terms are not lost; ‖A‖_F from A
+// itself, as reconstruction_error divides by it (absolute for A = 0, as it is there).
+double eckart_young(const std::vector<double>& sigma, std::size_t k, double norm_A) {
+    double tail = 0.0;
+    for (std::size_t j = sigma.size(); j-- > k;) tail += sigma[j] * sigma[j];
+    return norm_A > 0.0 ? std::sqrt(tail) / norm_A : std::sqrt(tail);
 }
 
 RankRow run_rank(const Matrix& A, std::size_t k, const Flags& flags, const ReferenceSvd& ref, const Progress& progress) {
@@ -77,12 +74,12 @@ RankRow run_rank(const Matrix& A, std::size_t k, const Flags& flags, const Refer
     row.seconds = seconds_since(start);
     const SvdResult& r = row.result;
     row.relative_error = reconstruction_error(A, r.U, r.singular_values, r.V);
-    row.eckart_young = eckart_young(ref.singular_values, k);
+    row.eckart_young = eckart_young(ref.singular_values, k, frobenius_norm(A));
     const double m = double(A.rows()), n = double(A.cols());
     row.storage_ratio = double(k) * (m + n + 1) / (m * n);
+    const double sigma_1 = ref.singular_values[0] > 0 ? ref.singular_values[0] : 1.0;  // absolute for a black picture
     for (std::size_t j = 0; j < k; ++j)
-        row.max_sigma_error = std::max(row.max_sigma_error,
-                                       std::abs(r.singular_values[j] - ref.singular_values[j]) / ref.singular_values[0]);
+        row.max_sigma_error = std::max(row.max_sigma_error, std::abs(r.singular_values[j] - ref.singular_values[j]) / sigma_1);
     const double floor = 100 * std::numeric_limits<double>::epsilon() * std::max(m, n);
     row.reaches_optimum = row.relative_error - row.eckart_young <= eckart_young_tolerance * row.eckart_young + floor;
     return row;
@@ -166,15 +163,17 @@ int run_demo(const demo::Common& common, const Flags& flags, const demo::MethodF
         if (k < K) ranks.push_back(k);
     ranks.push_back(K);
 
+    // --out before the work, so a directory that cannot be made is said at once, not after the descents.
+    const std::filesystem::path dir = common.json ? std::filesystem::path() : demo::output_directory(common);
+
     const auto start = std::chrono::steady_clock::now();
     const ReferenceSvd ref = lapack_svd(A);
     const double lapack_seconds = seconds_since(start);
 
-    if (!common.json && !common.quiet)
+    if (!common.json && !common.quiet) {
         std::printf("%s: %zux%zu pixels, a %zux%zu matrix A with %zu singular values; the best rank-k approximation of A\n"
                     "by the k largest singular triplets, found by descent (trust-region), at ranks",
                     name.c_str(), A.cols(), A.rows(), A.rows(), A.cols(), triplets);
-    if (!common.json && !common.quiet) {
         for (const std::size_t k : ranks) std::printf(" %zu", k);
         std::printf(". Eckart–Young: no rank-k matrix is closer to A than sqrt(σ_{k+1}² + ...)/‖A‖_F.\n\n");
     }
@@ -219,7 +218,6 @@ int run_demo(const demo::Common& common, const Flags& flags, const demo::MethodF
         if (K > 10) std::printf("%5s (all %zu in --json and in the spectrum's CSV)\n", "...", K);
         std::printf("\n");
     }
-    const std::filesystem::path dir = demo::output_directory(common);
     write_pictures(dir, stem, A, rows);
     write_spectrum(dir, stem, name, ref.singular_values, found, ranks);
     // The verdict in words (demo::Verdict counts matrices; here there is one picture, and a run per rank).

@@ -75,10 +75,10 @@ double lapack_truncation_error(const Matrix& A, const ReferenceSvd& ref, std::si
     return reconstruction_error(A, U, sigma, V);
 }
 
-double tail_norm(const std::vector<double>& sigma, std::size_t k) {  // sqrt(Σ_{j>k} σ_j²) / sqrt(Σ_j σ_j²)
-    double head = 0.0, tail = 0.0;
-    for (std::size_t j = 0; j < sigma.size(); ++j) (j >= k ? tail : head) += sigma[j] * sigma[j];
-    return std::sqrt(tail / (head + tail));
+double tail_norm(const Matrix& A, const std::vector<double>& sigma, std::size_t k) {  // sqrt(Σ_{j>k} σ_j²) / ‖A‖_F
+    double tail = 0.0;
+    for (std::size_t j = k; j < sigma.size(); ++j) tail += sigma[j] * sigma[j];
+    return std::sqrt(tail) / frobenius_norm(A);
 }
 
 }  // namespace
@@ -165,9 +165,9 @@ TEST_CASE("image_demo: the rank-2 pattern plus noise, each rank's reconstruction
     // constant and two waves, orthogonal) leaves only the noise and the 8-bit rounding: about 0.003 a pixel in
     // root mean square, against the picture's 0.5 or so.
     for (const std::size_t k : {1, 3, 5, 10})
-        CHECK(lapack_truncation_error(A, ref, k) == doctest::Approx(tail_norm(ref.singular_values, k)).epsilon(1e-12));
-    CHECK(tail_norm(ref.singular_values, 2) > 0.1);
-    CHECK(tail_norm(ref.singular_values, 3) < 0.01);
+        CHECK(lapack_truncation_error(A, ref, k) == doctest::Approx(tail_norm(A, ref.singular_values, k)).epsilon(1e-12));
+    CHECK(tail_norm(A, ref.singular_values, 2) > 0.1);
+    CHECK(tail_norm(A, ref.singular_values, 3) < 0.01);
 
     const Run r = run("image_demo", "--image " + (dir / "pattern.png").string() + " --rank 10 --json");
     CHECK(r.exit_code == 0);
@@ -189,7 +189,7 @@ TEST_CASE("image_demo: the rank-2 pattern plus noise, each rank's reconstruction
         const auto& row = j["ranks"][i];
         const std::size_t k = row["rank"];
         CHECK(k == std::vector<std::size_t>{1, 5, 10}[i]);
-        const double optimum = tail_norm(ref.singular_values, k), error = row["relative_error"];
+        const double optimum = tail_norm(A, ref.singular_values, k), error = row["relative_error"];
         CHECK(double(row["eckart_young"]) == doctest::Approx(optimum).epsilon(1e-14));
         CHECK(error >= optimum * (1 - 1e-12));  // no rank-k matrix is closer
         CHECK(error <= optimum * (1 + 1e-8));   // and the descent's gets there
@@ -261,6 +261,12 @@ TEST_CASE("image_demo: bad pictures exit 1, bad flags 2, each with a message") {
         CHECK(contains(r.err, "image_demo: error: "));
         CHECK(contains(r.err, message));
     }
+    // An --out that cannot be made is said before any work.
+    const Run out = run("image_demo", "--image " + (dir / "pattern.png").string() + " --out /dev/null/pictures");
+    CHECK(out.exit_code == 1);
+    CHECK(contains(out.err, "--out /dev/null/pictures: cannot create the directory"));
+    CHECK(out.out.empty());
+
     const std::pair<std::string, std::string> bad_flags[] = {
         {"", "--image is required"},
         {"--image " + (dir / "pattern.png").string() + " --rank 41", "--rank 41: pattern.png (56x40 pixels) has only 40 singular triplets"},
