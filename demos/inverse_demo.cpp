@@ -153,6 +153,10 @@ int run_demo(const demo::Common& common, const std::string& method, InverseOptio
                                                          : "loss = (mse(X·M, I) + mse(M·X, I)) / 2";
     demo::LossCurves curves("inverse_demo: " + method + ", the loss at each iteration", loss);
     demo::Verdict verdict("inverse_demo");
+    if (common.rows || common.cols) {  // the size guard, before the random matrix is made
+        const std::size_t n = common.rows.value_or(*common.cols);
+        check_inverse_memory("", n, options, 3.0 * 8.0 * static_cast<double>(n) * static_cast<double>(n));  // M, LAPACK's
+    }
     for (const NamedMatrix& c : demo::matrices_to_run(common, tutorial_inverse_matrices())) {
         const Reference ref = reference_for(c);
         const InverseResult r = inverse_by_descent(c.M, options, demo::progress_for(common, demo::label(c), max_iterations));

@@ -46,13 +46,6 @@ void add_flags(demo::MethodFlags& f, RiemannianOptions& o) {
     f.add("--rank", o.rank, "The k largest singular triplets only (a truncated SVD), k <= min(rows, cols); 0: all");
 }
 
-long rank_of(const SvdOptions& options) {
-    return std::visit([](const auto& o) -> long {
-        if constexpr (requires { o.rank; }) return o.rank;
-        return 0;
-    }, options);
-}
-
 // LAPACK's k leading triplets, to compare a truncated answer with (all of them when k is min(m, n)).
 ReferenceSvd leading(ReferenceSvd full, std::size_t k) {
     if (k == full.singular_values.size()) return full;
@@ -71,7 +64,7 @@ ReferenceSvd leading(ReferenceSvd full, std::size_t k) {
 void print_truncated(const NamedMatrix& c, const std::string& method, const SvdResult& r) {
     std::printf("== %s ==\n%s: %s (%.3f ms)\n\n", demo::label(c).c_str(), method.c_str(), r.report.message.c_str(),
                 r.report.wall_seconds * 1e3);
-    const bool compare = std::min(c.M.rows(), c.M.cols()) <= 2000;
+    const bool compare = std::min(c.M.rows(), c.M.cols()) <= 2000;  // as the size guard in run_demo assumes
     const std::vector<double> ref = compare ? lapack_singular_values(c.M) : std::vector<double>{};
     std::printf("%-6s %18s %18s %12s\n", "", method.c_str(), compare ? "LAPACK (dgesdd)" : "", compare ? "difference" : "");
     for (std::size_t j = 0; j < r.singular_values.size(); ++j)
@@ -157,6 +150,12 @@ int run_demo(const demo::Common& common, const std::string& method, SvdOptions& 
                                               : "‖M − U·diag(σ)·V^T‖@^2_F / ‖M‖@^2_F";
     demo::LossCurves curves("svd_demo: " + method + ", the loss at each iteration", loss);
     demo::Verdict verdict("svd_demo");
+    if (common.rows || common.cols) {  // the size guard, before the random matrix is made
+        const std::size_t rows = common.rows.value_or(*common.cols), cols = common.cols.value_or(rows);
+        const double M = 8.0 * static_cast<double>(rows) * static_cast<double>(cols);
+        const bool compared = rank_of(options) == 0 || std::min(rows, cols) <= 2000;  // as print_truncated decides
+        check_svd_memory("", rows, cols, options, "--rank ", compared ? 3.0 * M : M);  // M, and LAPACK's copy and factors
+    }
     const std::vector<NamedMatrix> runs = demo::matrices_to_run(common, tutorial_svd_matrices());
     const long rank = rank_of(options);
     for (const NamedMatrix& c : runs)  // before any run: a refusal prints nothing else

@@ -213,6 +213,16 @@ TEST_CASE("svd_demo --rank: the k largest triplets, as LAPACK's; a rank too larg
     CHECK(run("svd_demo", "--rows 5 --rank -1").exit_code == 2);
 }
 
+TEST_CASE("the size guard: a run too large for memory is refused before the matrix is made, exit 1") {
+    const Run svd = run("svd_demo", "--rows 100000 --cols 100000");
+    CHECK(svd.exit_code == 1);
+    CHECK(contains(svd.err, "svd_demo: error: an SVD of a 100000x100000 matrix by trust-region needs about"));
+    CHECK(contains(svd.err, "(--rank 10) would need about"));
+    const Run inverse = run("inverse_demo", "--rows 100000 --method conjugate_gradient");
+    CHECK(inverse.exit_code == 1);
+    CHECK(contains(inverse.err, "inverse_demo: error: an inverse of a 100000x100000 matrix by conjugate_gradient needs about"));
+}
+
 TEST_CASE("bad input files: a message naming file and line, a non-zero exit") {
     const TempDir dir;
     const struct {

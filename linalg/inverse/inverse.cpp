@@ -2,6 +2,7 @@
 // answer against M before the status says converged.
 #include "linalg/inverse/inverse.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -9,6 +10,7 @@
 
 #include "linalg/checks.hpp"
 #include "linalg/inverse/methods.hpp"
+#include "linalg/memory.hpp"
 #include "linalg/norms.hpp"
 #include "linalg/reference.hpp"
 
@@ -160,11 +162,25 @@ InverseOptions default_inverse_options(InverseMethod method) {
     throw std::invalid_argument("default_inverse_options: unknown method");
 }
 
+double inverse_memory_need(std::size_t n, const InverseOptions& options) {
+    const double N = static_cast<double>(n);
+    // The directions conjugate_gradient.cpp keeps (max_directions there), and its image of each.
+    const double directions = method_of(options) == InverseMethod::conjugate_gradient ? 2.0 * std::min(N, 128.0) : 0.0;
+    return 8.0 * (20.0 + directions) * N * N;  // measured peaks (inverse_demo under /usr/bin/time): a little less
+}
+
+void check_inverse_memory(const std::string& who, std::size_t n, const InverseOptions& options, double extra) {
+    check_memory(who, "an inverse of a " + std::to_string(n) + "x" + std::to_string(n) + " matrix by " +
+                          std::string(to_string(method_of(options))),
+                 extra + inverse_memory_need(n, options));
+}
+
 InverseResult inverse_by_descent(const Matrix& M, const InverseOptions& options, const Progress& progress) {
     check_square("inverse_by_descent", M);
     check_nonempty("inverse_by_descent", M);
     check_finite("inverse_by_descent", M);
     // The tutorial's method runs on M as given; the others on M/s, and (M/s)⁻¹ = s·M⁻¹.
+    check_inverse_memory("inverse_by_descent", M.rows(), options);  // before anything is allocated
     const double s = method_of(options) == InverseMethod::descent ? 1.0 : scale_of(M);
     const Matrix scaled = M / s;
     const auto [max_iterations, tolerance, variant] =

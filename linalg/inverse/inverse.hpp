@@ -18,6 +18,7 @@
 // allows for this M: 4·√n·ε·‖M‖_F·‖X‖_F, about κ·ε, which LAPACK's own inverse meets with room to spare.
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <variant>
 
@@ -112,5 +113,12 @@ struct InverseResult {
 // only where LAPACK also finds M singular or κ >= 1/ε, `ill_conditioned` where κ >= 1/√ε explains the failure.
 InverseResult inverse_by_descent(const Matrix& M, const InverseOptions& options = InverseDescentOptions{},
                                  const Progress& progress = {});
+
+// The size guard (linalg/memory.hpp). inverse_memory_need: the bytes inverse_by_descent allocates for an n×n M with
+// these options (M itself not counted): a dozen n×n matrices (the tape's, the iterate, its gradient), and for
+// conjugate_gradient the directions it keeps, two n×n matrices each, up to 128 of them. check_inverse_memory throws
+// OutOfMemory, naming the size, when need + extra is more than the memory available; inverse_by_descent calls it.
+double inverse_memory_need(std::size_t n, const InverseOptions& options);
+void check_inverse_memory(const std::string& who, std::size_t n, const InverseOptions& options, double extra = 0.0);
 
 }  // namespace tapegrad

@@ -6,10 +6,12 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <string>
 #include <stdexcept>
 #include <tuple>
 
 #include "linalg/checks.hpp"
+#include "linalg/memory.hpp"
 #include "linalg/metrics.hpp"
 #include "linalg/svd/methods.hpp"
 
@@ -107,6 +109,39 @@ void sort_and_fix_signs(Matrix& U, std::vector<double>& singular_values, Matrix&
     }
 }
 
+long rank_of(const SvdOptions& options) {
+    return std::visit([](const auto& o) -> long {
+        if constexpr (requires { o.rank; }) return o.rank;
+        return 0;
+    }, options);
+}
+
+double svd_memory_need(std::size_t m, std::size_t n, const SvdOptions& options) {
+    const double M = static_cast<double>(m), N = static_cast<double>(n);
+    const long rank = rank_of(options);
+    const double k = rank > 0 ? static_cast<double>(rank) : std::min(M, N);
+    // Measured peaks (svd_demo under /usr/bin/time) were about half these counts of doubles.
+    if (std::holds_alternative<PenaltyOptions>(options)) return 8.0 * (10.0 * M * N + 20.0 * (M + N) * k);
+    return 8.0 * (3.0 * M * N + 40.0 * (M + N) * k + 10.0 * k * k);
+}
+
+void check_svd_memory(const std::string& who, std::size_t m, std::size_t n, const SvdOptions& options,
+                      const std::string& rank_flag, double extra) {
+    std::string hint;
+    constexpr long few = 10;
+    if (!std::holds_alternative<PenaltyOptions>(options) && rank_of(options) == 0 && std::min(m, n) > few) {
+        SvdOptions truncated = options;
+        std::visit([](auto& o) {
+            if constexpr (requires { o.rank; }) o.rank = few;
+        }, truncated);
+        hint = "; the " + std::to_string(few) + " largest triplets alone (" + rank_flag + std::to_string(few) +
+               ") would need about " + bytes_text(extra + svd_memory_need(m, n, truncated));
+    }
+    check_memory(who, "an SVD of a " + std::to_string(m) + "x" + std::to_string(n) + " matrix by " +
+                          std::string(to_string(method_of(options))),
+                 extra + svd_memory_need(m, n, options), hint);
+}
+
 SvdResult svd_by_descent(const Matrix& M, const SvdOptions& options, const Progress& progress) {
     check_nonempty("svd_by_descent", M);
     check_finite("svd_by_descent", M);
@@ -118,6 +153,7 @@ SvdResult svd_by_descent(const Matrix& M, const SvdOptions& options, const Progr
     std::visit([&](const auto& o) {
         if constexpr (requires { o.rank; }) check_nonnegative(name, "rank", o.rank);
     }, options);
+    check_svd_memory("svd_by_descent", M.rows(), M.cols(), options);  // before the method allocates
     const std::unique_ptr<SvdSolver> method = solver_for(M, options);
 
     SvdResult result;

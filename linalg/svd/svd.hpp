@@ -33,6 +33,7 @@
 // (flipping u_j and v_j together leaves U·diag(σ)·Vᵀ unchanged).
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
@@ -96,6 +97,7 @@ struct TrustRegionOptions {
 using SvdOptions = std::variant<PenaltyOptions, StiefelDescentOptions, StiefelCgOptions, TrustRegionOptions>;
 
 SvdMethod method_of(const SvdOptions& options);
+long rank_of(const SvdOptions& options);  // the options' rank; 0 (all) for a method that has none
 SvdOptions default_svd_options(SvdMethod method);
 
 struct SvdResult {
@@ -115,6 +117,16 @@ struct SvdResult {
 // Throws std::invalid_argument for an empty or non-finite M, and for options the method cannot use (a rank
 // above min(m, n) among them).
 SvdResult svd_by_descent(const Matrix& M, const SvdOptions& options = PenaltyOptions{}, const Progress& progress = {});
+
+// The size guard (linalg/memory.hpp). svd_memory_need: the bytes svd_by_descent allocates for an m×n M with these
+// options (M itself not counted), from the matrices each method holds at once: the penalty method's tape holds
+// m×n products; a Riemannian method holds copies of M and O((m + n)·k) for its points, gradients and inner
+// iterations. check_svd_memory throws OutOfMemory when need + extra is more than the memory available, naming the
+// size and both numbers, and for a full SVD by a Riemannian method it says what the 10 largest triplets would
+// need, as `rank_flag` spells it ("rank = " in the library, "--rank " for svd_demo). svd_by_descent calls it.
+double svd_memory_need(std::size_t m, std::size_t n, const SvdOptions& options);
+void check_svd_memory(const std::string& who, std::size_t m, std::size_t n, const SvdOptions& options,
+                      const std::string& rank_flag = "rank = ", double extra = 0.0);
 
 // The tutorial's guess for M (the penalty method's): U (m×k), d (1×k), V (n×k) uniform in [0, 1), like torch.rand,
 // from one stream seeded with `seed`, in that order.
