@@ -163,6 +163,11 @@ int run_demo(const demo::Common& common, const Flags& flags, const demo::MethodF
         if (k < K) ranks.push_back(k);
     ranks.push_back(K);
 
+    // The size guard (linalg/memory.hpp): the largest rank's descent, beside A, LAPACK's copy of it and its factors.
+    TrustRegionOptions largest = flags.options;
+    largest.rank = static_cast<long>(K);
+    const double picture_bytes = 8.0 * double(A.size());
+    check_svd_memory("", A.rows(), A.cols(), largest, "--rank ", 3.0 * picture_bytes);
     // --out before the work, so a directory that cannot be made is said at once, not after the descents.
     const std::filesystem::path dir = common.json ? std::filesystem::path() : demo::output_directory(common);
 
