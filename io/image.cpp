@@ -34,9 +34,8 @@ void check_size(const std::filesystem::path& path, std::size_t width, std::size_
 }
 
 // A PNG's width and height from its header (the 8-byte signature, then the IHDR chunk: length, "IHDR", width and
-// height big-endian), or 0×0 for another file. stb_image refuses a PNG of 2^30 bytes or more as if it were no
-// image at all ("unknown image type"): reading the size first lets such a picture be told apart and refused by
-// its size.
+// height big-endian), or 0×0 for another file. stb_image refuses a PNG whose pixels take 2^30 bytes or more as if
+// it were no image at all ("unknown image type"): reading the size first lets such a picture be refused by its size.
 std::pair<std::size_t, std::size_t> png_size(std::FILE* file) {
     unsigned char header[24] = {};
     const bool read = std::fread(header, 1, sizeof header, file) == sizeof header;
