@@ -120,6 +120,11 @@ void write_spectrum(const std::filesystem::path& dir, const std::string& stem, c
     const std::string csv = stem + "_spectrum.csv";
     plot::write_csv(dir / csv, "j", series);
     std::cout << "wrote " << (dir / csv).string() << "\n";
+    if (reference.front() <= 0.0) {  // σ₁ is the largest
+        std::cerr << "image_demo: " << stem << "_spectrum.svg was not drawn: every singular value is 0 (a black picture), "
+                                               "and a log scale has no place for 0\n";
+        return;
+    }
     std::string marks;
     for (const std::size_t k : ranks) marks += (marks.empty() ? "" : " ") + std::to_string(k);
     plot::Script("spectrum.gp")

@@ -234,6 +234,16 @@ TEST_CASE("image_demo: the reconstructions, the contact sheet and the spectrum, 
     CHECK(contains(read_file(dir / "out" / "pattern_spectrum.gp"), "ranks = \"1 5\""));
 }
 
+TEST_CASE("image_demo: a black picture, every σ 0, is its own best approximation; its spectrum is not drawn") {
+    const TempDir dir;
+    write_png(Matrix(6, 8, 0.0), dir / "black.png");
+    const Run r = run("image_demo", "--image " + (dir / "black.png").string() + " --quiet --out " + (dir / "out").string());
+    CHECK(r.exit_code == 0);
+    CHECK(contains(r.out, "verdict: trust-region converged at rank 1, 5, 6 of black.png"));
+    CHECK(contains(r.err, "black_spectrum.svg was not drawn: every singular value is 0"));
+    CHECK(read_image(dir / "out" / "black_rank5.png") == Matrix(6, 8, 0.0));
+}
+
 TEST_CASE("image_demo: bad pictures exit 1, bad flags 2, each with a message") {
     const TempDir dir;
     const auto demo = [](const std::string& args) { return run("image_demo", args + " --quiet --out /nonexistent-dir-never-written"); };
