@@ -94,13 +94,16 @@ long allocations_per_iteration(Method& method, int steps) {
 
 }  // namespace
 
-TEST_CASE("allocations: the trust-region SVD allocates nothing per iteration, full and truncated, small and BLAS-sized") {
+TEST_CASE("allocations: the Riemannian SVD methods allocate nothing per iteration, full and truncated, small and BLAS-sized") {
     for (const auto& [m, n, rank] : {std::tuple{6, 4, 0L}, std::tuple{70, 64, 0L}, std::tuple{80, 50, 3L}}) {
         CAPTURE(m);  // before the count starts: doctest's first CAPTURE allocates
         CAPTURE(rank);
         const Matrix M = Matrix::random(static_cast<std::size_t>(m), static_cast<std::size_t>(n), 314);
-        const std::unique_ptr<SvdSolver> method = trust_region(M, TrustRegionOptions{.tolerance = 0.0, .rank = rank});
-        CHECK(allocations_per_iteration(*method, 4) == 0);
+        const std::unique_ptr<SvdSolver> methods[] = {
+            trust_region(M, TrustRegionOptions{.tolerance = 0.0, .rank = rank}),
+            stiefel_cg(M, StiefelCgOptions{.tolerance = 0.0, .rank = rank}),
+            stiefel_descent(M, StiefelDescentOptions{.tolerance = 0.0, .rank = rank})};
+        for (const std::unique_ptr<SvdSolver>& method : methods) CHECK(allocations_per_iteration(*method, 4) == 0);
     }
 }
 
