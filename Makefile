@@ -13,12 +13,13 @@ DEMOS := tensors_demo inverse_demo svd_demo
 MAKEFLAGS += --no-print-directory
 
 .DEFAULT_GOAL := build
-.PHONY: help deps configure build test demo install fuzz bench docs bench-pytorch clean
+.PHONY: help deps configure build test demo demo-image install fuzz bench docs bench-pytorch clean
 
 help:
 	@echo "make                 build everything (the release preset: build/, programs in build/bin/)"
 	@echo "make test            build, then run every test (ctest)"
 	@echo "make demo            build the three demos only, and run them (plots and CSV in OUT=out/)"
+	@echo "make demo-image      a photograph by descent: camera.png (from Debian's python3-skimage) at ranks 1, 5, 20, 50; IMAGE= any picture"
 	@echo "make install         install the library, its headers and its CMake package under PREFIX=/usr/local"
 	@echo "make fuzz            fuzz the matrix-file reader for FUZZ_SECONDS=60 (libFuzzer; installs clang-14)"
 	@echo "make bench           run the benchmarks and regenerate docs/benchmarks.md and the docs' generated numbers"
@@ -52,6 +53,15 @@ demo: configure
 	@$(BIN)/svd_demo --out $(OUT) || [ $$? -eq 4 ]
 	@echo "In $(OUT)/: the plots and the tapes' graphs (SVG: open them in a browser), drawn by gnuplot and Graphviz"
 	@echo "from the CSV, .gp and .dot files beside them:" && ls $(OUT)
+
+# A photograph by descent (image_demo, issue 14): camera.png, taken once from Debian's python3-skimage into the build
+# tree (scripts/fetch-sample-image.sh), at ranks 1, 5, 20 and 50. IMAGE= runs it on any picture instead.
+IMAGE ?= $(BUILD_DIR)/images/camera.png
+demo-image: configure
+	@cmake --build --preset $(PRESET) -j $(JOBS) --target image_demo > $(BUILD_DIR)/demo-build.log 2>&1 \
+	    || { cat $(BUILD_DIR)/demo-build.log; exit 1; }
+	@if [ "$(IMAGE)" = "$(BUILD_DIR)/images/camera.png" ]; then bash scripts/fetch-sample-image.sh $(BUILD_DIR)/images camera.png; fi
+	@$(BIN)/image_demo --image $(IMAGE) --out $(OUT)
 
 # The benchmarks (bench/), short: one step, LAPACK and whole-solve families, three repetitions each (the report
 # takes their medians), and the whole solves at scale up to 128×128. The gemm_crossover family, the scale families'

@@ -1,7 +1,6 @@
 // The three demo programs, run as a user runs them: default runs, --json output parsed, and every kind of
 // bad input rejected with a message and a non-zero exit (never a crash or a hang).
 #include <doctest/doctest.h>
-#include <sys/wait.h>
 
 #include <cmath>
 #include <cstdio>
@@ -13,28 +12,11 @@
 
 using tapegrad::testing::plotted_series;
 using tapegrad::testing::read_file;
+using tapegrad::testing::run;
+using tapegrad::testing::Run;
 using tapegrad::testing::TempDir;
 
 namespace {
-
-struct Run {
-    int exit_code = -1;
-    std::string out, err;
-};
-
-// Runs build/bin/<program> <args> with a time limit, capturing stdout, stderr and the exit status; `environment`
-// (e.g. "PATH=/nonexistent") is set for the program alone.
-Run run(const std::string& program, const std::string& args, const std::string& environment = "") {
-    const TempDir dir;
-    const std::string command = "timeout 120 env " + environment + " " + std::string(TAPEGRAD_BIN_DIR) + "/" + program +
-                                " " + args + " >" + (dir / "out").string() + " 2>" + (dir / "err").string();
-    const int status = std::system(command.c_str());
-    Run r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.out = read_file(dir / "out");
-    r.err = read_file(dir / "err");
-    return r;
-}
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
