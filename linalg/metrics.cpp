@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <utility>
 
 #include "autodiff/gemm.hpp"
 
@@ -19,13 +20,23 @@ Matrix reconstruct(const Matrix& U, const std::vector<double>& singular_values, 
     return out;
 }
 
-double reconstruction_error(const Matrix& M, const Matrix& U, const std::vector<double>& singular_values, const Matrix& V) {
+namespace {
+
+// M and σ divided by the power of two nearest M's largest entry: exact (no rounding), and entries near 1e308 then
+// neither overflow in the squares of a norm nor give NaN.
+std::pair<Matrix, std::vector<double>> scaled_down(const Matrix& M, std::vector<double> sigma) {
     const double largest = max_abs(M);
     const int e = largest > 0.0 ? std::ilogb(largest) : 0;
     Matrix scaled = M;
     for (std::size_t i = 0; i < scaled.size(); ++i) scaled.data()[i] = std::ldexp(scaled.data()[i], -e);
-    std::vector<double> sigma = singular_values;
     for (double& s : sigma) s = std::ldexp(s, -e);
+    return {std::move(scaled), std::move(sigma)};
+}
+
+}  // namespace
+
+double reconstruction_error(const Matrix& M, const Matrix& U, const std::vector<double>& singular_values, const Matrix& V) {
+    const auto [scaled, sigma] = scaled_down(M, singular_values);
     const double norm = frobenius_norm(scaled);
     return frobenius_norm(reconstruct(U, sigma, V) - scaled) / (norm > 0.0 ? norm : 1.0);
 }
@@ -35,12 +46,7 @@ double triplet_residual(const Matrix& M, const Matrix& U, const std::vector<doub
     if (U.rows() != M.rows() || V.rows() != M.cols() || U.cols() != k || V.cols() != k)
         throw shape_error("triplet_residual", "needs U m×k and V n×k for M", M.shape(), "got U", U.shape());
     if (k == 0) return 0.0;
-    const double largest = max_abs(M);
-    const int e = largest > 0.0 ? std::ilogb(largest) : 0;
-    Matrix scaled = M;
-    for (std::size_t i = 0; i < scaled.size(); ++i) scaled.data()[i] = std::ldexp(scaled.data()[i], -e);
-    std::vector<double> sigma = singular_values;
-    for (double& s : sigma) s = std::ldexp(s, -e);
+    const auto [scaled, sigma] = scaled_down(M, singular_values);
     Matrix MV(M.rows(), k), MtU(M.cols(), k);
     gemm(scaled, Trans::No, V, Trans::No, MV.ref());   // m×k
     gemm(scaled, Trans::Yes, U, Trans::No, MtU.ref());  // n×k

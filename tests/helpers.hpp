@@ -34,6 +34,8 @@ std::string error_message(F f) {
     return "";
 }
 
+inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
 // The whole of a text file; "" if there is none.
 inline std::string read_file(const std::filesystem::path& path) {
     std::ifstream in(path);

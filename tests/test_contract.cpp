@@ -17,11 +17,11 @@
 using namespace tapegrad;
 using testing::error_message;
 
+using tapegrad::testing::contains;
+
 namespace {
 
 constexpr double epsilon = std::numeric_limits<double>::epsilon();
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // ‖P − I‖_F for P = X·M.
 double residual(const Matrix& M, const Matrix& X) { return frobenius_norm(matmul(X, M) - Matrix::identity(M.rows())); }

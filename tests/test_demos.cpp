@@ -10,6 +10,7 @@
 
 #include "helpers.hpp"
 
+using tapegrad::testing::contains;
 using tapegrad::testing::plotted_series;
 using tapegrad::testing::read_file;
 using tapegrad::testing::run;
@@ -17,8 +18,6 @@ using tapegrad::testing::Run;
 using tapegrad::testing::TempDir;
 
 namespace {
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 std::string data(const std::string& name) { return std::string(TAPEGRAD_DATA_DIR) + "/" + name; }
 

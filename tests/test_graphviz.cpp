@@ -8,9 +8,9 @@
 using namespace tapegrad;
 using testing::error_message;
 
-namespace {
+using tapegrad::testing::contains;
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+namespace {
 
 std::size_t count(const std::string& text, const std::string& part) {
     std::size_t n = 0;

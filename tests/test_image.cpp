@@ -13,6 +13,7 @@
 #include "linalg/reference.hpp"
 
 using namespace tapegrad;
+using tapegrad::testing::contains;
 using tapegrad::testing::error_message;
 using tapegrad::testing::read_file;
 using tapegrad::testing::run;
@@ -20,8 +21,6 @@ using tapegrad::testing::Run;
 using tapegrad::testing::TempDir;
 
 namespace {
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // A 40×56 picture: 0.5 plus two separable waves (rank 2 around the constant, rank 3 in all) plus uniform noise of
 // ±0.005, all inside [0, 1].
