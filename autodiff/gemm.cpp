@@ -3,6 +3,7 @@
 #include <cblas.h>
 
 #include <algorithm>
+#include <experimental/simd>
 
 namespace tapegrad {
 
@@ -23,42 +24,49 @@ static void scale_into(MatrixRef c, double beta) {
         for (std::size_t k = 0; k < c.size(); ++k) c.data[k] *= beta;
 }
 
+// Four doubles as one vector register (the Parallelism TS's simd, shipped with GCC's standard library): the
+// compiler was left to find this vector in four scalar sums and, in this loop nest, found half of it.
+using Four = std::experimental::fixed_size_simd<double, 4>;
+constexpr auto unaligned = std::experimental::element_aligned;
+
+// Below blas_threshold op(B) has k·n < 8³ entries, so a transposed B fits this buffer on the stack.
+constexpr std::size_t small_transpose = blas_threshold;
+
 void gemm_loops(ConstMatrixRef a, Trans ta, ConstMatrixRef b, Trans tb, MatrixRef c, double alpha, double beta) {
     check_gemm(a, ta, b, tb, c);
     const std::size_t m = c.rows, n = c.cols, k = ta == Trans::No ? a.cols : a.rows;
+    // The kernel wants op(B)'s rows contiguous. Bᵀ read in place is a strided gather for every four entries of
+    // C, so a small Bᵀ is copied, transposed, into a buffer once: k·n loads and stores instead of m·k·n gathers.
+    double transposed[small_transpose];
+    if (tb == Trans::Yes && k * n <= small_transpose) {
+        for (std::size_t p = 0; p < k; ++p)
+            for (std::size_t j = 0; j < n; ++j) transposed[p * n + j] = b.data[j * b.cols + p];
+        b = ConstMatrixRef(transposed, k, n);
+        tb = Trans::No;
+    }
     // op(A)(i,p) = A[i·a_row + p·a_col], op(B)(p,j) = B[p·b_row + j·b_col]: one loop nest for all four cases.
     const std::size_t a_row = ta == Trans::No ? a.cols : 1, a_col = ta == Trans::No ? 1 : a.cols;
     const std::size_t b_row = tb == Trans::No ? b.cols : 1, b_col = tb == Trans::No ? 1 : b.cols;
-    const auto store = [&](std::size_t i, std::size_t j, double sum) {
-        double& out = c.data[i * n + j];
-        out = beta == 0.0 ? alpha * sum : alpha * sum + beta * out;  // beta = 0 overwrites, even a NaN
-    };
-    // Four entries of a row of C at a time, summed in registers: below the BLAS threshold every product is
-    // tiny, and keeping the sums out of memory matters more than anything else. When op(B)'s rows are contiguous
-    // (B not transposed) the four sums are one vector operation; the compiler is told so by a separate loop.
     for (std::size_t i = 0; i < m; ++i) {
         const double* a_i = a.data + i * a_row;
+        double* c_i = c.data + i * n;
         std::size_t j = 0;
-        for (; j + 4 <= n; j += 4) {
-            double s[4] = {0.0, 0.0, 0.0, 0.0};
-            if (b_col == 1)
-                for (std::size_t p = 0; p < k; ++p) {
-                    const double x = a_i[p * a_col];
-                    const double* b_p = b.data + p * b_row + j;
-                    for (std::size_t q = 0; q < 4; ++q) s[q] += x * b_p[q];
-                }
-            else
-                for (std::size_t p = 0; p < k; ++p) {
-                    const double x = a_i[p * a_col];
-                    const double* b_p = b.data + p * b_row + j * b_col;
-                    for (std::size_t q = 0; q < 4; ++q) s[q] += x * b_p[q * b_col];
-                }
-            for (std::size_t q = 0; q < 4; ++q) store(i, j + q, s[q]);
-        }
-        for (; j < n; ++j) {
+        // Four entries of a row of C at a time, summed in one register over p: below the BLAS threshold every
+        // product is tiny, and keeping the sums out of memory matters more than anything else. It needs op(B)'s
+        // rows contiguous, which they are but for a Bᵀ too large for the buffer above.
+        if (b_col == 1)
+            for (; j + 4 <= n; j += 4) {
+                Four sum = 0.0;
+                const double* b_pj = b.data + j;
+                for (std::size_t p = 0; p < k; ++p, b_pj += b_row) sum += a_i[p * a_col] * Four(b_pj, unaligned);
+                // beta = 0 overwrites C, even a NaN in it
+                const Four out = beta == 0.0 ? alpha * sum : alpha * sum + beta * Four(c_i + j, unaligned);
+                out.copy_to(c_i + j, unaligned);
+            }
+        for (; j < n; ++j) {  // the last n mod 4 entries, one at a time
             double sum = 0.0;
             for (std::size_t p = 0; p < k; ++p) sum += a_i[p * a_col] * b.data[p * b_row + j * b_col];
-            store(i, j, sum);
+            c_i[j] = beta == 0.0 ? alpha * sum : alpha * sum + beta * c_i[j];
         }
     }
 }

@@ -48,9 +48,9 @@ void binary_rule(Tape& t, const Node& n) {
 
 template <auto f, auto da, auto db>
 Var binary(const char* op, const Var& a, const Var& b) {
-    const Shape shape = broadcast_shape(op, a.shape(), b.shape());
-    auto [out, node] = record(op, shape, binary_rule<f, da, db>, a, b);
     const ConstMatrixRef x = a.value(), y = b.value();
+    const Shape shape = broadcast_shape(op, x.shape(), y.shape());
+    auto [out, node] = record(op, shape, binary_rule<f, da, db>, a, b);
     for_each_broadcast(shape, x.shape(), y.shape(), [&](std::size_t k, std::size_t ka, std::size_t kb) {
         node.value.data[k] = f(x.data[ka], y.data[kb]);
     });
@@ -68,8 +68,8 @@ void unary_rule(Tape& t, const Node& n) {
 
 template <auto f, auto df>
 Var unary(const char* op, const Var& x, double c = 0.0) {
-    auto [out, node] = record(op, x.shape(), unary_rule<df>, x, {}, c);
     const ConstMatrixRef v = x.value();
+    auto [out, node] = record(op, v.shape(), unary_rule<df>, x, {}, c);
     for (std::size_t k = 0; k < v.size(); ++k) node.value.data[k] = f(v.data[k], c);
     return out;
 }

@@ -6,41 +6,43 @@ namespace tapegrad {
 
 // Z = A·B
 Var matmul(const Var& a, const Var& b) {
-    if (a.cols() != b.rows()) throw shape_error("matmul", "cannot multiply", a.shape(), "by", b.shape());
-    auto [out, node] = record("matmul", {a.rows(), b.cols()}, [](Tape& t, const Node& n) {
+    const ConstMatrixRef x = a.value(), y = b.value();
+    if (x.cols != y.rows) throw shape_error("matmul", "cannot multiply", x.shape(), "by", y.shape());
+    auto [out, node] = record("matmul", {x.rows, y.cols}, [](Tape& t, const Node& n) {
         // d/dA (A·B) = G·Bᵀ
         if (const MatrixRef da = t.grad(n.a)) gemm(n.grad, Trans::No, t.value(n.b), Trans::Yes, da, 1.0, 1.0);
         // d/dB (A·B) = Aᵀ·G
         if (const MatrixRef db = t.grad(n.b)) gemm(t.value(n.a), Trans::Yes, n.grad, Trans::No, db, 1.0, 1.0);
     }, a, b);
-    gemm(a.value(), Trans::No, b.value(), Trans::No, node.value);
+    gemm(x, Trans::No, y, Trans::No, node.value);
     return out;
 }
 
 // Z = A·Bᵀ. The same numbers as matmul(a, transpose(b)), as one node: BLAS reads B transposed in place, so
 // nothing is copied forward and nothing is transposed back in the rule.
 Var matmul_transposed(const Var& a, const Var& b) {
-    if (a.cols() != b.cols())
-        throw shape_error("matmul_transposed", "cannot multiply", a.shape(), "by the transpose of", b.shape());
-    auto [out, node] = record("matmul_transposed", {a.rows(), b.rows()}, [](Tape& t, const Node& n) {
+    const ConstMatrixRef x = a.value(), y = b.value();
+    if (x.cols != y.cols)
+        throw shape_error("matmul_transposed", "cannot multiply", x.shape(), "by the transpose of", y.shape());
+    auto [out, node] = record("matmul_transposed", {x.rows, y.rows}, [](Tape& t, const Node& n) {
         // d/dA (A·Bᵀ) = G·B
         if (const MatrixRef da = t.grad(n.a)) gemm(n.grad, Trans::No, t.value(n.b), Trans::No, da, 1.0, 1.0);
         // d/dB (A·Bᵀ) = Gᵀ·A
         if (const MatrixRef db = t.grad(n.b)) gemm(n.grad, Trans::Yes, t.value(n.a), Trans::No, db, 1.0, 1.0);
     }, a, b);
-    gemm(a.value(), Trans::No, b.value(), Trans::Yes, node.value);
+    gemm(x, Trans::No, y, Trans::Yes, node.value);
     return out;
 }
 
 // Z = Xᵀ
 Var transpose(const Var& x) {
-    auto [out, node] = record("transpose", {x.cols(), x.rows()}, [](Tape& t, const Node& n) {
+    const ConstMatrixRef v = x.value();
+    auto [out, node] = record("transpose", {v.cols, v.rows}, [](Tape& t, const Node& n) {
         // d/dX Xᵀ = Gᵀ
         const MatrixRef dx = t.grad(n.a);
         for (std::size_t i = 0; i < dx.rows; ++i)
             for (std::size_t j = 0; j < dx.cols; ++j) dx(i, j) += n.grad(j, i);
     }, x);
-    const ConstMatrixRef v = x.value();
     for (std::size_t i = 0; i < v.rows; ++i)
         for (std::size_t j = 0; j < v.cols; ++j) node.value(j, i) = v(i, j);
     return out;
@@ -49,14 +51,15 @@ Var transpose(const Var& x) {
 // Z = XᵀX. The same number as matmul(transpose(X), X), as one node: the product is symmetric, so the forward
 // pass computes half of it, and the rule needs one product instead of two.
 Var gram(const Var& x) {
-    auto [out, node] = record("gram", {x.cols(), x.cols()}, [](Tape& t, const Node& n) {
+    const ConstMatrixRef v = x.value();
+    auto [out, node] = record("gram", {v.cols, v.cols}, [](Tape& t, const Node& n) {
         // d/dX XᵀX = X·(G + Gᵀ)
         const MatrixRef sym = t.scratch(n.grad.shape());
         for (std::size_t i = 0; i < sym.rows; ++i)
             for (std::size_t j = 0; j < sym.cols; ++j) sym(i, j) = n.grad(i, j) + n.grad(j, i);
         gemm(t.value(n.a), Trans::No, sym, Trans::No, t.grad(n.a), 1.0, 1.0);
     }, x);
-    gram(x.value(), node.value);
+    gram(v, node.value);
     return out;
 }
 

@@ -25,9 +25,10 @@ Var mean(const Var& x) {
 
 // z = Σ a_k b_k, for two vectors of equal length (rows or columns, in any mix)
 Var dot(const Var& a, const Var& b) {
-    const bool vectors = (a.rows() == 1 || a.cols() == 1) && (b.rows() == 1 || b.cols() == 1);
-    if (!vectors || a.value().size() != b.value().size())
-        throw shape_error("dot", "expects two vectors of equal length, got", a.shape(), "and", b.shape());
+    const ConstMatrixRef x = a.value(), y = b.value();
+    const bool vectors = (x.rows == 1 || x.cols == 1) && (y.rows == 1 || y.cols == 1);
+    if (!vectors || x.size() != y.size())
+        throw shape_error("dot", "expects two vectors of equal length, got", x.shape(), "and", y.shape());
     auto [out, node] = record("dot", {1, 1}, [](Tape& t, const Node& n) {
         const double g = n.grad.data[0];
         const ConstMatrixRef va = t.value(n.a), vb = t.value(n.b);
@@ -38,7 +39,7 @@ Var dot(const Var& a, const Var& b) {
             for (std::size_t k = 0; k < db.size(); ++k) db.data[k] += g * va.data[k];
     }, a, b);
     double total = 0.0;
-    for (std::size_t k = 0; k < a.value().size(); ++k) total += a.value().data[k] * b.value().data[k];
+    for (std::size_t k = 0; k < x.size(); ++k) total += x.data[k] * y.data[k];
     node.value.data[0] = total;
     return out;
 }
@@ -57,11 +58,11 @@ void mse_rule(Tape& t, const Node& n) {
 
 // Records mean((a - target)²), keeping the difference for the rule.
 Var record_mse(const Var& a, const Var& b, ConstMatrixRef target) {
-    if (a.shape() != target.shape()) throw shape_error("mse", "shapes differ,", a.shape(), "vs", target.shape());
-    if (target.size() == 0) throw std::invalid_argument("mse: the mean of an empty " + to_string(a.shape()) + " matrix");
-    auto [out, node] = record("mse", {1, 1}, mse_rule, a, b);
-    node.saved = a.tape().scratch(a.shape());
     const ConstMatrixRef v = a.value();
+    if (v.shape() != target.shape()) throw shape_error("mse", "shapes differ,", v.shape(), "vs", target.shape());
+    if (target.size() == 0) throw std::invalid_argument("mse: the mean of an empty " + to_string(v.shape()) + " matrix");
+    auto [out, node] = record("mse", {1, 1}, mse_rule, a, b);
+    node.saved = a.tape().scratch(v.shape());
     double total = 0.0;
     for (std::size_t k = 0; k < v.size(); ++k) {
         node.saved.data[k] = v.data[k] - target.data[k];

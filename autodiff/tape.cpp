@@ -48,23 +48,6 @@ Var Tape::param(Parameter& p) {
 
 Var Tape::constant(ConstMatrixRef m) { return leaf("constant", m, nullptr); }
 
-Tape::Recorded Tape::record(const char* op, Shape shape, BackwardRule rule, const Var& a, const Var& b, double scalar) {
-    const bool a_has_grad = static_cast<bool>(node(a).grad);  // each node() throws on a stale or foreign Var
-    const bool b_has_grad = !b.empty() && node(b).grad;
-    const bool wants_grad = grad_enabled_ && (a_has_grad || b_has_grad);
-    Node& n = nodes_.emplace_back();  // built in place: no copy of the node
-    n.op = op;
-    n.value = values_.allocate(shape);
-    if (wants_grad) {
-        n.grad = adjoints_.allocate(shape);
-        n.backward = rule;
-    }
-    n.a = a.index_;
-    n.b = b.empty() ? no_input : b.index_;
-    n.scalar = scalar;
-    return {Var(this, static_cast<std::uint32_t>(nodes_.size() - 1), generation_), n};
-}
-
 void Tape::clear() {
     nodes_.clear();  // keeps its capacity
     values_.reset();

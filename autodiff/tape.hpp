@@ -96,8 +96,18 @@ public:
         Node& node;  // the node to fill in: node.value, and node.saved if the rule needs it
     };
     // Appends a node of the given shape, made by op, fed by a (and b, if not empty). It gets an adjoint only if
-    // grads are enabled and an input has one.
-    Recorded record(const char* op, Shape shape, BackwardRule rule, const Var& a, const Var& b = {}, double scalar = 0.0);
+    // grads are enabled and an input has one. Inline, and the node built in one go: at the tutorial's sizes
+    // recording is a large part of an op's cost, and here an op's constant arguments fold away (issue 12).
+    Recorded record(const char* op, Shape shape, BackwardRule rule, const Var& a, const Var& b = {}, double scalar = 0.0) {
+        const bool a_has_grad = static_cast<bool>(node(a).grad);  // each node() throws on a stale or foreign Var
+        const bool b_has_grad = !b.empty() && node(b).grad;
+        const bool wants_grad = grad_enabled_ && (a_has_grad || b_has_grad);
+        const MatrixRef value = values_.allocate(shape);
+        const MatrixRef grad = wants_grad ? adjoints_.allocate(shape) : MatrixRef{};
+        Node& n = nodes_.emplace_back(op, value, grad, wants_grad ? rule : nullptr, a.index_,
+                                      b.empty() ? no_input : b.index_, scalar);
+        return {Var(this, static_cast<std::uint32_t>(nodes_.size() - 1), generation_), n};
+    }
     // Arena memory for a rule's or an op's temporary; lives until clear().
     MatrixRef scratch(Shape shape) { return values_.allocate(shape); }
     ConstMatrixRef value(std::uint32_t i) const { return nodes_[i].value; }

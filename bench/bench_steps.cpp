@@ -16,18 +16,11 @@
 #include "autodiff/autodiff.hpp"
 #include "bench/allocation_counter.hpp"
 #include "bench/benchmarks.hpp"
-#include "bench/handwritten.hpp"
-#include "linalg/losses.hpp"
+#include "bench/step_problems.hpp"
 
 namespace tapegrad::bench {
 
 namespace {
-
-// The tutorial's momentum, as torch.optim.SGD (bitwise the tutorial's p -= lr·grad; grad *= momentum, see
-// tests/test_optim.cpp). One lr serves every size: with 1e-3 both losses fall steadily and stay finite from
-// 4x4 to 512x512 (checked over 20000 steps up to 64x64, 1500 at 256x256 and 400 at 512x512, more than the
-// benchmark runs), so no step needs resetting outside the timed loop.
-constexpr SgdOptions step_options{.lr = 1e-3, .momentum = 0.9};
 
 // Flops of one SVD step at m×n, k = min(m, n), counted on the hand-derived algorithm (the tape does the same
 // products; its extra work is copies and bookkeeping, which is no arithmetic):
@@ -69,81 +62,29 @@ void require_finite(benchmark::State& state, std::initializer_list<const Paramet
         if (!all_finite(p->value)) return state.SkipWithError("the descent diverged: a parameter is not finite");
 }
 
-// The tutorial's SVD problem at m×n: the matrix, the penalty's identity, random factors and their optimiser.
-// Not copyable: the optimiser holds pointers to the parameters.
-struct SvdProblem {
-    SvdProblem(std::size_t m, std::size_t n)
-        : M(Matrix::random(m, n, 314)),
-          I(Matrix::identity(std::min(m, n))),
-          U(Matrix::random(m, std::min(m, n), 1)),
-          d(Matrix::random(1, std::min(m, n), 2)),
-          V(Matrix::random(n, std::min(m, n), 3)),
-          sgd({&U, &d, &V}, step_options) {}
-    SvdProblem(const SvdProblem&) = delete;
-    SvdProblem& operator=(const SvdProblem&) = delete;
-
-    const Matrix M, I;
-    Parameter U, d, V;
-    Sgd sgd;
-};
-
-// The inverse problem at n×n: find X with X·M = I.
-struct InverseProblem {
-    explicit InverseProblem(std::size_t n)
-        : M(Matrix::random(n, n, 314)), I(Matrix::identity(n)), X(Matrix::random(n, n, 1)), sgd({&X}, step_options) {}
-    InverseProblem(const InverseProblem&) = delete;
-    InverseProblem& operator=(const InverseProblem&) = delete;
-
-    const Matrix M, I;
-    Parameter X;
-    Sgd sgd;
-};
-
 std::size_t arg(const benchmark::State& state, int i) { return static_cast<std::size_t>(state.range(i)); }
 
 void svd_step_autodiff(benchmark::State& state) {
     SvdProblem p(arg(state, 0), arg(state, 1));
-    Tape tape;
-    time_steps(state, [&] {
-        tape.clear();
-        p.sgd.zero_grad();
-        backward(svd_penalty_loss(tape.param(p.U), tape.param(p.d), tape.param(p.V), p.M, p.I));
-        p.sgd.step();
-    }, svd_step_flops(arg(state, 0), arg(state, 1)));
+    time_steps(state, [&] { p.step_autodiff(); }, svd_step_flops(arg(state, 0), arg(state, 1)));
     require_finite(state, {&p.U, &p.d, &p.V});
 }
 
 void svd_step_handwritten(benchmark::State& state) {
     SvdProblem p(arg(state, 0), arg(state, 1));
-    SvdWorkspace workspace(arg(state, 0), arg(state, 1));
-    time_steps(state, [&] {
-        // Writes the gradients, so no zero_grad.
-        svd_penalty_loss_and_gradient(p.U.value, p.d.value, p.V.value, p.M, workspace, p.U.grad, p.d.grad, p.V.grad);
-        p.sgd.step();
-    }, svd_step_flops(arg(state, 0), arg(state, 1)));
+    time_steps(state, [&] { p.step_handwritten(); }, svd_step_flops(arg(state, 0), arg(state, 1)));
     require_finite(state, {&p.U, &p.d, &p.V});
 }
 
 void inverse_step_autodiff(benchmark::State& state) {
     InverseProblem p(arg(state, 0));
-    Tape tape;
-    time_steps(state, [&] {
-        tape.clear();
-        p.sgd.zero_grad();
-        // M goes on the tape as a constant, as the tutorial records it: one n×n copy per step.
-        backward(inverse_loss(tape.param(p.X), tape.constant(p.M), p.I, InverseVariant::right));
-        p.sgd.step();
-    }, inverse_step_flops(arg(state, 0)));
+    time_steps(state, [&] { p.step_autodiff(); }, inverse_step_flops(arg(state, 0)));
     require_finite(state, {&p.X});
 }
 
 void inverse_step_handwritten(benchmark::State& state) {
     InverseProblem p(arg(state, 0));
-    InverseWorkspace workspace(arg(state, 0));
-    time_steps(state, [&] {
-        inverse_loss_and_gradient(p.X.value, p.M, InverseVariant::right, workspace, p.X.grad);
-        p.sgd.step();
-    }, inverse_step_flops(arg(state, 0)));
+    time_steps(state, [&] { p.step_handwritten(); }, inverse_step_flops(arg(state, 0)));
     require_finite(state, {&p.X});
 }
 
