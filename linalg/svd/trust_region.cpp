@@ -73,7 +73,9 @@ public:
     TrustRegion(const Matrix& M, const TrustRegionOptions& o)
         : RiemannianSvd(M, o.tolerance, o.seed, o.rank),  // guess
           // A step may cross the whole manifold (‖x‖_F = sqrt(2k)); the radius shrinks only when the model fails.
-          max_radius_(std::sqrt(2.0 * static_cast<double>(problem_.k()))), radius_(max_radius_) {}
+          max_radius_(std::sqrt(2.0 * static_cast<double>(problem_.k()))), radius_(max_radius_) {
+        problem_.use_exact_hessian(o.hessian == HessianProducts::exact);
+    }
 
     std::optional<Stop> step() override {  // improve
         const ModelStep step = truncated_cg(problem_, p_, radius_, tolerance_ / std::sqrt(2.0));
