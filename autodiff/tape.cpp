@@ -68,6 +68,7 @@ void Tape::clear() {
     tangent_memory_.reset();
     tangents_.clear();
     grad_tangents_.clear();
+    swept_ = no_input;
     ++generation_;
 }
 
@@ -79,6 +80,13 @@ namespace {
 void reverse_sweep(Tape& tape, std::size_t last) {
     for (std::size_t i = last + 1; i-- > 0;)
         if (const Node& n = tape.node(static_cast<std::uint32_t>(i)); n.rules) n.rules->backward(tape, n);
+}
+
+// Parameters accumulate: p.grad += adjoint of each leaf recorded from p (PyTorch's AccumulateGrad).
+void flush_into_parameters(const Tape& tape, std::size_t last) {
+    for (std::size_t i = 0; i <= last; ++i)
+        if (const Node& n = tape.node(static_cast<std::uint32_t>(i)); n.parameter != nullptr)
+            n.parameter->grad.add_scaled(n.grad, 1.0);
 }
 
 }  // namespace
@@ -100,17 +108,13 @@ void backward(const Var& y, ConstMatrixRef seed) {
     if (!out.grad)
         throw std::invalid_argument("backward: the output depends on no parameter (or was recorded under NoGrad)");
 
-    std::vector<Node>& nodes = tape.nodes_;
     const std::size_t last = y.index();
     // Adjoints start at zero (they share an arena, so that is one pass); the output's is the seed.
     tape.adjoints_.zero();
     std::copy(seed.data, seed.data + seed.size(), out.grad.data);
-
     reverse_sweep(tape, last);
-
-    // Parameters accumulate: p.grad += adjoint of each leaf recorded from p (PyTorch's AccumulateGrad).
-    for (std::size_t i = 0; i <= last; ++i)
-        if (nodes[i].parameter != nullptr) nodes[i].parameter->grad.add_scaled(nodes[i].grad, 1.0);
+    flush_into_parameters(tape, last);
+    tape.swept_ = seed.size() == 1 && seed.data[0] == 1.0 ? y.index() : no_input;
 }
 
 // --- forward mode ---
@@ -155,8 +159,11 @@ ConstMatrixRef jvp(const Var& y) {
 // once more with each node's adjoint pointed at its grad tangent.
 void hvp(const Var& y) {
     Tape& tape = y.tape();
-    backward(y);  // the adjoints G, which the curvature terms read; checks y
     const std::size_t last = y.index();
+    if (tape.node(y).grad && tape.swept_ == y.index() && y.shape() == Shape{1, 1})
+        flush_into_parameters(tape, last);  // the adjoints G, which the curvature terms read, are already there
+    else
+        backward(y);  // checks y
     tape.forward_sweep(last);
     std::vector<Node>& nodes = tape.nodes_;
     for (std::size_t i = 0; i <= last; ++i)

@@ -166,6 +166,8 @@ private:
     std::vector<MatrixRef> grad_tangents_;
     std::uint32_t generation_ = 0;
     bool grad_enabled_ = true;
+    // The node whose backward() with seed 1 the adjoints hold (no_input if none): hvp() then skips that sweep.
+    std::uint32_t swept_ = no_input;
 };
 
 // While alive, ops on this tape record values but no gradients: for updates and evaluation.
@@ -192,7 +194,9 @@ void backward(const Var& y, ConstMatrixRef seed);
 // sweep in recording order through each op's tangent rule. The view lives until the next jvp, hvp or clear.
 ConstMatrixRef jvp(const Var& y);
 // The exact Hessian-vector product of a 1x1 y: adds H·v into each parameter's .grad_tangent, v being the
-// parameters' .tangent, and ∂y/∂p into .grad as backward(y) does. Forward over reverse: the reverse sweep,
+// parameters' .tangent, and ∂y/∂p into .grad as backward(y) does (its reverse sweep is skipped when the last
+// sweep on this recording was backward(y), whose adjoints are still there: many products at one point cost
+// two sweeps each). Forward over reverse: the reverse sweep,
 // differentiated along v (docs/autodiff.md traces it on z = x·y⁵).
 void hvp(const Var& y);
 

@@ -220,3 +220,22 @@ TEST_CASE("Var::grad and Var::tangent: an intermediate's adjoint and tangent, as
     CHECK(Matrix(z.tangent()) == Matrix{{36015.0}});    // ż = x·(y⁵)'
     CHECK(error_message([&] { (void)tape.constant(Matrix{{1.0}}).grad(); }).find("no parameter") != std::string::npos);
 }
+
+TEST_CASE("hvp: after backward(y) it reuses the adjoints, after another seed it sweeps again: the same numbers") {
+    Parameter x(uniform(2, 2, 17));
+    x.tangent = uniform(2, 2, 18);
+    Tape tape;
+    const Var y = sum(exp(tape.param(x)) * tape.param(x));
+    hvp(y);
+    const Matrix gradient = x.grad, product = x.grad_tangent;
+    x.zero_grad();
+    backward(y);
+    hvp(y);  // skips its own reverse sweep, still adds the gradient once more
+    CHECK(x.grad == 2.0 * gradient);
+    CHECK(x.grad_tangent == product);
+    backward(y, Matrix{{2.0}});  // adjoints for a seed of 2: hvp must not reuse them
+    x.zero_grad();
+    hvp(y);
+    CHECK(x.grad == gradient);
+    CHECK(x.grad_tangent == product);
+}
