@@ -29,11 +29,12 @@ demo: build
 	@echo "from the CSV, .gp and .dot files beside them:" && ls $(OUT)
 
 # The benchmarks (bench/), short: one step, LAPACK and whole-solve families, three repetitions each (the report
-# takes their medians). The gemm_crossover family is left out; BENCH_FILTER=gemm_crossover runs it. Then the
+# takes their medians), and the whole solves at scale up to 128×128. The gemm_crossover family, the scale families'
+# larger sizes and the truncated SVD (minutes) are left out: BENCH_FILTER=gemm_crossover or '^scale_' runs them. Then the
 # robust methods on the full test suite (docs/suite_*.txt), the methods' convergence plots (docs/img/*_methods.svg),
 # and the report: docs/benchmarks.md, docs/benchmarks.svg, docs/benchmarks_inverse.svg. The plots are drawn by
 # gnuplot from the CSV beside each (io/plots/ has the scripts). More flags: BENCH_FLAGS=.
-BENCH_FILTER ?= ^(svd|inverse)_
+BENCH_FILTER ?= ^((svd|inverse)_|scale_(svd|inverse)/[a-z+-]+/([0-9]|[0-9][0-9]|1[0-2][0-9])$$)
 BENCH_FLAGS ?=
 BENCH_OUT := $(BUILD_DIR)/bench
 bench: build

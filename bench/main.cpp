@@ -44,6 +44,7 @@ int main(int argc, char** argv) {
     tapegrad::bench::register_gemm_benchmarks();
     tapegrad::bench::register_solve_benchmarks();
     tapegrad::bench::register_scale_benchmarks();
+    tapegrad::bench::register_truncated_benchmarks();
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
     benchmark::RunSpecifiedBenchmarks();

@@ -1,4 +1,4 @@
-// tapegrad_report: turns the benchmarks' JSON into docs/benchmarks.md and its two plots (CSV, drawn by gnuplot).
+// tapegrad_report: turns the benchmarks' JSON into docs/benchmarks.md and its plots (CSV, drawn by gnuplot).
 // `make bench` runs it after tapegrad_bench; `make bench-pytorch` beforehand adds the PyTorch columns
 // (build/bench/pytorch.json). Its text and tables: report_text.hpp; its verdicts: report_targets.hpp.
 //
@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "bench/report_results.hpp"
+#include "bench/report_scale.hpp"
 #include "bench/report_targets.hpp"
 #include "bench/report_text.hpp"
 #include "io/plot.hpp"
@@ -263,6 +264,7 @@ std::string page(const BenchmarkResults& results, const std::optional<PytorchRes
         {"inverse_solves", part([&](std::ostream& out) { write_solve_table(out, results, "inverse"); })},
         {"tutorial_run", part([&](std::ostream& out) { write_tutorial_run(out, results, torch); })},
         {"suites", part([&](std::ostream& out) { write_suites(out, dir); })},
+        {"scale", part([&](std::ostream& out) { write_scale(out, results, dir); })},
     };
     std::string text(page_template());
     for (std::size_t at = text.find("{{"); at != std::string::npos; at = text.find("{{", at)) {
@@ -290,6 +292,7 @@ int run(const std::filesystem::path& results_path, const std::filesystem::path& 
     const std::optional<PytorchResults> torch = PytorchResults::load(pytorch_path);
     std::filesystem::create_directories(out_dir);
 
+    const bool scale = plot_scale(results, out_dir);  // first: the page links only the plots that were drawn
     write_text(out_dir / "benchmarks.md", page(results, torch, out_dir));
     std::cout << "wrote " << (out_dir / "benchmarks.md").string()
               << (torch ? " (with PyTorch, from " + pytorch_path.string() + ")" : " (no PyTorch results)") << "\n";
@@ -298,7 +301,7 @@ int run(const std::filesystem::path& results_path, const std::filesystem::path& 
     const bool inverse = plot_steps(results, "inverse",
                                     "tapegrad_report: one inverse descent step, by the tape, by hand, by PyTorch",
                                     torch ? &torch->inverse_step : nullptr, out_dir, "benchmarks_inverse");
-    return svd && inverse ? 0 : 1;  // the page links the plots: without them it is not done
+    return svd && inverse && scale ? 0 : 1;  // the page links the plots: without them it is not done
 }
 
 }  // namespace tapegrad::report

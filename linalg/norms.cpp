@@ -6,7 +6,12 @@
 namespace tapegrad {
 
 double norm_1(ConstMatrixRef m) {
-    std::vector<double> column_sums(m.cols, 0.0);
+    std::vector<double> column_sums;
+    return norm_1(m, column_sums);
+}
+
+double norm_1(ConstMatrixRef m, std::vector<double>& column_sums) {
+    column_sums.assign(m.cols, 0.0);
     for (std::size_t i = 0; i < m.rows; ++i)
         for (std::size_t j = 0; j < m.cols; ++j) column_sums[j] += std::abs(m(i, j));
     double largest = 0.0;

@@ -1,11 +1,18 @@
-// After warm-up, recording and differentiating the tutorial's SVD loss allocates nothing from the heap:
-// every operator new in this executable is counted (bench/allocation_counter.cpp replaces it).
+// After warm-up, recording and differentiating the tutorial's SVD loss allocates nothing from the heap, and neither
+// does an iteration of the robust methods: every operator new in this executable is counted
+// (bench/allocation_counter.cpp replaces it).
 #include <doctest/doctest.h>
 
 #include "autodiff/autodiff.hpp"
 #include "bench/allocation_counter.hpp"
 #include "bench/handwritten.hpp"
+#include "linalg/iterate.hpp"
 #include "linalg/losses.hpp"
+#include "linalg/inverse/methods.hpp"
+#include "linalg/svd/methods.hpp"
+
+#include <memory>
+#include <tuple>
 
 using namespace tapegrad;
 
@@ -73,5 +80,52 @@ TEST_CASE("allocations: the hand-derived gradients allocate nothing per call, sm
                 inverse_loss_and_gradient(X, square, v, inverse_ws, dX);
         }
         CHECK(bench::heap_allocations() - before == 0);
+    }
+}
+
+namespace {
+
+// The heap allocations a robust method makes in `steps` iterations (step, evaluate, judge) after its first few:
+// a method that stops on the way (its message is a new string) is reported as -1.
+long allocations_per_iteration(Method& method, int steps) {
+    History history(100);
+    history.log(method.evaluate());
+    const auto iteration = [&] {
+        if (method.step()) return false;
+        history.log(method.evaluate());
+        return !method.judge(history);
+    };
+    for (int i = 0; i < 2; ++i)  // warm-up: the first iterations size every workspace
+        if (!iteration()) return -1;
+    const long before = bench::heap_allocations();
+    for (int i = 0; i < steps; ++i)
+        if (!iteration()) return -1;
+    return bench::heap_allocations() - before;
+}
+
+}  // namespace
+
+TEST_CASE("allocations: the Riemannian SVD methods allocate nothing per iteration, full and truncated, small and BLAS-sized") {
+    for (const auto& [m, n, rank] : {std::tuple{6, 4, 0L}, std::tuple{70, 64, 0L}, std::tuple{80, 50, 3L}}) {
+        CAPTURE(m);  // before the count starts: doctest's first CAPTURE allocates
+        CAPTURE(rank);
+        const Matrix M = Matrix::random(static_cast<std::size_t>(m), static_cast<std::size_t>(n), 314);
+        const std::unique_ptr<SvdSolver> methods[] = {
+            trust_region(M, TrustRegionOptions{.tolerance = 0.0, .rank = rank}),
+            stiefel_cg(M, StiefelCgOptions{.tolerance = 0.0, .rank = rank}),
+            stiefel_descent(M, StiefelDescentOptions{.tolerance = 0.0, .rank = rank})};
+        for (const std::unique_ptr<SvdSolver>& method : methods) CHECK(allocations_per_iteration(*method, 4) == 0);
+    }
+}
+
+TEST_CASE("allocations: the conjugate-gradient inverse allocates nothing per iteration, small and BLAS-sized") {
+    for (const std::size_t n : {std::size_t{12}, std::size_t{64}}) {  // CG takes about n steps: none stops here
+        for (const InverseVariant variant : {InverseVariant::right, InverseVariant::left}) {
+            CAPTURE(n);
+            const Matrix M = Matrix::random(n, n, 314);
+            const std::unique_ptr<InverseSolver> method =
+                conjugate_gradient(M, ConjugateGradientOptions{.variant = variant, .tolerance = 0.0});
+            CHECK(allocations_per_iteration(*method, 3) == 0);
+        }
     }
 }

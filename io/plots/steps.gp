@@ -1,10 +1,11 @@
-# bench/report.cpp: the CPU time of one descent step against the matrix's size, log-log.
-# Settings: data (the CSV: n, then a column of µs per series, empty where it did not run), title, xlabel, keys.
+# bench/report.cpp: the CPU time of one descent step (or one whole solve) against the matrix's size, log-log.
+# Settings: data (the CSV: n, then a column of µs per series, empty where it did not run), title, xlabel, keys;
+# ylabel, if set (the whole solves at scale: "CPU time per solve").
 stats data using 1 nooutput
 columns = STATS_columns
 set title title noenhanced
 set xlabel xlabel
-set ylabel "CPU time per step"
+set ylabel (exists("ylabel") ? ylabel : "CPU time per step")
 set logscale x
 set logscale y
 set ytics ("10 ns" 0.01, "100 ns" 0.1, "1 µs" 1, "10 µs" 10, "100 µs" 100, "1 ms" 1e3, "10 ms" 1e4, "100 ms" 1e5, \

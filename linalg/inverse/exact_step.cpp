@@ -6,40 +6,45 @@ namespace tapegrad {
 
 namespace {
 
-std::size_t block_count(const Matrix& x, InverseVariant variant) {
-    return variant == InverseVariant::right ? x.rows() : variant == InverseVariant::left ? x.cols() : 1;
+std::size_t block_count(ConstMatrixRef x, InverseVariant variant) {
+    return variant == InverseVariant::right ? x.rows : variant == InverseVariant::left ? x.cols : 1;
 }
 
 }  // namespace
 
 // Each loop runs along rows, where the numbers sit next to each other in memory, so the compiler can vectorise it.
 std::vector<double> block_dots(const Matrix& a, const Matrix& b, InverseVariant variant) {
-    if (a.shape() != b.shape()) throw shape_error("block_dots", "shapes differ,", a.shape(), "vs", b.shape());
-    std::vector<double> dots(block_count(a, variant), 0.0);
-    for (std::size_t i = 0; i < a.rows(); ++i) {
-        const double* ai = a.data() + i * a.cols();
-        const double* bi = b.data() + i * b.cols();
-        if (variant == InverseVariant::left) {  // column j's sum gathers one term from each row
-            for (std::size_t j = 0; j < a.cols(); ++j) dots[j] += ai[j] * bi[j];
-        } else {
-            double row = 0.0;
-            for (std::size_t j = 0; j < a.cols(); ++j) row += ai[j] * bi[j];
-            dots[variant == InverseVariant::right ? i : 0] += row;
-        }
-    }
+    std::vector<double> dots;
+    block_dots(a, b, variant, dots);
     return dots;
 }
 
-void add_steps(Matrix& x, const std::vector<double>& steps, const Matrix& p, InverseVariant variant) {
+void block_dots(ConstMatrixRef a, ConstMatrixRef b, InverseVariant variant, std::vector<double>& dots) {
+    if (a.shape() != b.shape()) throw shape_error("block_dots", "shapes differ,", a.shape(), "vs", b.shape());
+    dots.assign(block_count(a, variant), 0.0);
+    for (std::size_t i = 0; i < a.rows; ++i) {
+        const double* ai = a.data + i * a.cols;
+        const double* bi = b.data + i * b.cols;
+        if (variant == InverseVariant::left) {  // column j's sum gathers one term from each row
+            for (std::size_t j = 0; j < a.cols; ++j) dots[j] += ai[j] * bi[j];
+        } else {
+            double row = 0.0;
+            for (std::size_t j = 0; j < a.cols; ++j) row += ai[j] * bi[j];
+            dots[variant == InverseVariant::right ? i : 0] += row;
+        }
+    }
+}
+
+void add_steps(MatrixRef x, const std::vector<double>& steps, ConstMatrixRef p, InverseVariant variant) {
     if (x.shape() != p.shape()) throw shape_error("add_steps", "shapes differ,", x.shape(), "vs", p.shape());
-    for (std::size_t i = 0; i < x.rows(); ++i) {
-        double* xi = x.data() + i * x.cols();
-        const double* pi = p.data() + i * p.cols();
+    for (std::size_t i = 0; i < x.rows; ++i) {
+        double* xi = x.data + i * x.cols;
+        const double* pi = p.data + i * p.cols;
         if (variant == InverseVariant::left) {
-            for (std::size_t j = 0; j < x.cols(); ++j) xi[j] += steps[j] * pi[j];
+            for (std::size_t j = 0; j < x.cols; ++j) xi[j] += steps[j] * pi[j];
         } else {
             const double step = steps[variant == InverseVariant::right ? i : 0];
-            for (std::size_t j = 0; j < x.cols(); ++j) xi[j] += step * pi[j];
+            for (std::size_t j = 0; j < x.cols; ++j) xi[j] += step * pi[j];
         }
     }
 }
@@ -67,9 +72,15 @@ std::vector<double> curvatures(const Matrix& P, const Matrix& M, InverseVariant 
 
 std::vector<double> exact_steps(const Matrix& G, const Matrix& P, const std::vector<double>& curvature,
                                 InverseVariant variant) {
-    std::vector<double> steps = block_dots(G, P, variant);
-    for (std::size_t b = 0; b < steps.size(); ++b) steps[b] = curvature[b] > 0.0 ? -steps[b] / (2.0 * curvature[b]) : 0.0;
+    std::vector<double> steps;
+    exact_steps(G, P, curvature, variant, steps);
     return steps;
+}
+
+void exact_steps(const Matrix& G, const Matrix& P, const std::vector<double>& curvature, InverseVariant variant,
+                 std::vector<double>& steps) {
+    block_dots(G, P, variant, steps);
+    for (std::size_t b = 0; b < steps.size(); ++b) steps[b] = curvature[b] > 0.0 ? -steps[b] / (2.0 * curvature[b]) : 0.0;
 }
 
 }  // namespace tapegrad

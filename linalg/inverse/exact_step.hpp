@@ -18,9 +18,14 @@ namespace tapegrad {
 
 // ⟨a, b⟩ of each block: one number per row (right), per column (left), or one in all (both).
 std::vector<double> block_dots(const Matrix& a, const Matrix& b, InverseVariant variant);
+// The same into `dots`, which keeps its storage (no allocation once it has held as many blocks).
+void block_dots(ConstMatrixRef a, ConstMatrixRef b, InverseVariant variant, std::vector<double>& dots);
 
 // x += steps[block]·p, block by block.
-void add_steps(Matrix& x, const std::vector<double>& steps, const Matrix& p, InverseVariant variant);
+void add_steps(MatrixRef x, const std::vector<double>& steps, ConstMatrixRef p, InverseVariant variant);
+inline void add_steps(Matrix& x, const std::vector<double>& steps, ConstMatrixRef p, InverseVariant variant) {
+    add_steps(x.ref(), steps, p, variant);
+}
 
 // How the product driven to I changes along P: P·M for variant right, M·P for left. (Both has two; see curvatures.)
 Matrix image(const Matrix& P, const Matrix& M, InverseVariant variant);
@@ -31,5 +36,8 @@ std::vector<double> curvatures(const Matrix& P, const Matrix& M, InverseVariant 
 // α = −⟨G, P⟩ / (2c) for each block; 0 where c is 0 (P is 0 there, or M sends it to 0).
 std::vector<double> exact_steps(const Matrix& G, const Matrix& P, const std::vector<double>& curvature,
                                 InverseVariant variant);
+// The same into `steps` (no allocation once it has held as many blocks).
+void exact_steps(const Matrix& G, const Matrix& P, const std::vector<double>& curvature, InverseVariant variant,
+                 std::vector<double>& steps);
 
 }  // namespace tapegrad

@@ -25,7 +25,7 @@ std::optional<Stop> ResidualJudge::operator()(const History& history, const Matr
     const std::string product(product_name(variant_));
     const double residual = n_ * std::sqrt(loss);                                       // ‖X·M − I‖_F, as computed
     const double floor = std::sqrt(n_) * epsilon * frobenius_M_ * frobenius_norm(X);  // the rounding in computing it
-    const double condition = norm_1_M_ * norm_1(X);                                    // κ₁(M), once X ≈ M⁻¹
+    const double condition = norm_1_M_ * norm_1(X, column_sums_);                                    // κ₁(M), once X ≈ M⁻¹
     if (condition * epsilon >= 1.0)
         return Stop{Status::singular, "M is numerically singular (condition number ≳ 1/ε), at least for this method: "
                                       "‖M‖₁·‖X‖₁ reached " + brief(condition) + at() + ", where rounding in " + product +

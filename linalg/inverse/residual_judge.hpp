@@ -15,6 +15,7 @@
 // - If it stops falling while r < 1/2, short of the rounding: converged for Newton–Schulz, whose residual, once
 //   below 1/2, is squared at every step until rounding stops it; stalled for the others.
 #include <optional>
+#include <vector>
 
 #include "autodiff/matrix.hpp"
 #include "linalg/inverse/inverse.hpp"
@@ -44,6 +45,7 @@ private:
     Patience patience_;
     double n_;
     double norm_1_M_, frobenius_M_;
+    mutable std::vector<double> column_sums_;  // norm_1's, kept: judging allocates nothing until it stops
 };
 
 }  // namespace tapegrad

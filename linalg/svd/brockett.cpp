@@ -30,7 +30,7 @@ std::size_t rank_of(const Matrix& M, std::size_t rank) {
 
 BrockettProblem::BrockettProblem(const Matrix& M, std::size_t rank)
     : A_(tall(M)), k_(rank_of(M, rank)), wide_(M.rows() < M.cols()), weights_(1, k_), U_(Matrix(A_.rows(), k_)),
-      V_(Matrix(A_.cols(), k_)) {
+      V_(Matrix(A_.cols(), k_)), OU_(k_, k_), OV_(k_, k_), ZU_(k_, k_), ZV_(k_, k_), scale_(k_) {
     // Divide by a power of two near the largest entry first (exact), so the sum of squares in the norm can
     // neither overflow (entries near 1e308) nor underflow (near 1e-300). The zero matrix stays as it is: its
     // gradient is 0 from the start.
@@ -82,21 +82,22 @@ void BrockettProblem::exact_gradient_derivative(const StiefelPair& x, const Stie
 
 BrockettProblem::Evaluation BrockettProblem::evaluate(const StiefelPair& x) {
     Evaluation e;
-    U_.value = x.U;
+    evaluate(x, e);
+    return e;
+}
+
+void BrockettProblem::evaluate(const StiefelPair& x, Evaluation& e) {
+    U_.value = x.U;  // copies into storage of the same shape: no allocation
     V_.value = x.V;
     e.cost = record_and_backward();
-    e.egrad = {U_.grad, V_.grad};
+    e.egrad.U = U_.grad;
+    e.egrad.V = V_.grad;
     // The Riemannian gradient: each factor's Euclidean gradient G minus X·sym(XᵀG) (stiefel.hpp's project,
     // keeping sym(XᵀG), which the Hessian needs again).
-    Matrix XtG(k(), k());
-    gemm(x.U, Trans::Yes, e.egrad.U, Trans::No, XtG.ref());
-    e.sym_U = sym(XtG);
-    gemm(x.V, Trans::Yes, e.egrad.V, Trans::No, XtG.ref());
-    e.sym_V = sym(XtG);
-    e.grad = e.egrad;
-    gemm(x.U, Trans::No, e.sym_U, Trans::No, e.grad.U.ref(), -1.0, 1.0);
-    gemm(x.V, Trans::No, e.sym_V, Trans::No, e.grad.V.ref(), -1.0, 1.0);
+    project_into(x.U, e.egrad.U, e.grad.U, e.sym_U);
+    project_into(x.V, e.egrad.V, e.grad.V, e.sym_V);
     e.grad_norm = norm(e.grad);
+    e.loss = 0.0;
     // The tape's ∂f/∂U is -A·V·N and its ∂f/∂V is -Aᵀ·U·N, so A·V and Aᵀ·U come free: σ_j = Σ_i U_ij·(AV)_ij,
     // and, V being square and orthogonal when k = n, ‖A - U·diag(σ)·Vᵀ‖_F = ‖A·V - U·diag(σ)‖_F. Truncated, the
     // residuals of both sides: row-major loops, a running sum per column.
@@ -114,7 +115,6 @@ BrockettProblem::Evaluation BrockettProblem::evaluate(const StiefelPair& x) {
                 const double r = -e.egrad.V(i, j) / weights_(0, j) - x.V(i, j) * e.sigma[j];
                 e.loss += r * r;
             }
-    return e;
 }
 
 // Hess f(x)[η] = project(x, D egrad(x)[η] - η·sym(xᵀ·egrad(x))) for each factor. The second term is the
@@ -124,14 +124,25 @@ BrockettProblem::Evaluation BrockettProblem::evaluate(const StiefelPair& x) {
 // (-A·V·N, -Aᵀ·U·N) is linear in (U, V): any step t gives the same difference, up to rounding, which is
 // smallest when x + t·η is about as large as x (‖x‖_F = sqrt(2k)).
 StiefelPair BrockettProblem::hessian(const StiefelPair& x, const Evaluation& at_x, const StiefelPair& eta) {
+    StiefelPair out;
+    hessian(x, at_x, eta, out);
+    return out;
+}
+
+void BrockettProblem::hessian(const StiefelPair& x, const Evaluation& at_x, const StiefelPair& eta, StiefelPair& out) {
     if (exact_hessian_) {
         exact_gradient_derivative(x, eta);
         gemm(eta.U, Trans::No, at_x.sym_U, Trans::No, U_.grad_tangent.ref(), -1.0, 1.0);
         gemm(eta.V, Trans::No, at_x.sym_V, Trans::No, V_.grad_tangent.ref(), -1.0, 1.0);
-        return {project(x.U, U_.grad_tangent), project(x.V, V_.grad_tangent)};
+        project_into(x.U, U_.grad_tangent, out.U, OU_);
+        project_into(x.V, V_.grad_tangent, out.V, OV_);
+        return;
     }
     const double size = norm(eta);
-    if (size == 0.0) return eta;
+    if (size == 0.0) {
+        out = eta;
+        return;
+    }
     const double t = std::sqrt(2.0 * static_cast<double>(k())) / size;
     U_.value = x.U;
     U_.value.add_scaled(eta.U, t);
@@ -145,7 +156,8 @@ StiefelPair BrockettProblem::hessian(const StiefelPair& x, const Evaluation& at_
     V_.grad -= at_x.egrad.V;
     V_.grad *= 1.0 / t;
     gemm(eta.V, Trans::No, at_x.sym_V, Trans::No, V_.grad.ref(), -1.0, 1.0);
-    return {project(x.U, U_.grad), project(x.V, V_.grad)};
+    project_into(x.U, U_.grad, out.U, OU_);
+    project_into(x.V, V_.grad, out.V, OV_);
 }
 
 // Write a tangent vector as (U·Ω_U + K_U, V·Ω_V + K_V), Ω skew-symmetric, K_U ⊥ U, K_V ⊥ V (K_V = 0 when V is
@@ -156,21 +168,30 @@ StiefelPair BrockettProblem::hessian(const StiefelPair& x, const Evaluation& at_
 // K_V's columns get the same s_j·w_j: at the answer the Hessian couples K_U and K_V through the singular values
 // left out, so there it is a model, positive definite, as a preconditioner must be.
 // Dividing each part by its eigenvalue inverts the Hessian there. Elsewhere it is only a model, so every
-// eigenvalue is used in absolute value and kept above a floor: a tenth of the gradient's norm (the model's
+// eigenvalue is used in absolute value and kept above a floor: 0.03 times the gradient's norm (the model's
 // error grows with the distance to the answer, and so does the gradient) and never below 1e-10·k. The floor
-// also keeps repeated (λ₋ = 0) and zero (s_j = 0) singular values from dividing by 0.
-StiefelPair BrockettProblem::precondition(const StiefelPair& x, const Evaluation& at_x, const StiefelPair& r) const {
+// also keeps repeated (λ₋ = 0) and zero (s_j = 0) singular values from dividing by 0. (A tenth, the floor
+// before issue 9, flattened the ever smaller gaps of larger matrices for longer: 119 tape passes at 128×128
+// where 0.03 takes 63, with the suite still all converged; 0.01 let a suite matrix take 72 iterations.)
+StiefelPair BrockettProblem::precondition(const StiefelPair& x, const Evaluation& at_x, const StiefelPair& r) {
+    StiefelPair out;
+    precondition(x, at_x, r, out);
+    return out;
+}
+
+void BrockettProblem::precondition(const StiefelPair& x, const Evaluation& at_x, const StiefelPair& r, StiefelPair& z) {
     const std::vector<double>& s = at_x.sigma;
-    const double floor = std::max(0.1 * at_x.grad_norm, 1e-10 * static_cast<double>(k()));
+    const double floor = std::max(0.03 * at_x.grad_norm, 1e-10 * static_cast<double>(k()));
     const auto inverse = [floor](double lambda) { return 1.0 / std::max(std::abs(lambda), floor); };
-    Matrix OU(k(), k()), OV(k(), k());
+    Matrix &OU = OU_, &OV = OV_, &ZU = ZU_, &ZV = ZV_;  // ZU's and ZV's diagonals stay 0: only i < j is written
     gemm(x.U, Trans::Yes, r.U, Trans::No, OU.ref());  // Ω_U = Uᵀ·r_U
     gemm(x.V, Trans::Yes, r.V, Trans::No, OV.ref());  // Ω_V = Vᵀ·r_V
-    Matrix K = r.U;
+    Matrix& K = z.U;
+    K = r.U;
     gemm(x.U, Trans::No, OU, Trans::No, K.ref(), -1.0, 1.0);  // K_U = r_U - U·Ω_U
-    Matrix KV = r.V;
+    Matrix& KV = z.V;
+    KV = r.V;
     if (truncated()) gemm(x.V, Trans::No, OV, Trans::No, KV.ref(), -1.0, 1.0);  // K_V = r_V - V·Ω_V
-    Matrix ZU(k(), k()), ZV(k(), k());
     for (std::size_t i = 0; i < k(); ++i)
         for (std::size_t j = i + 1; j < k(); ++j) {
             const double wi = weights_(0, i), wj = weights_(0, j);
@@ -182,7 +203,7 @@ StiefelPair BrockettProblem::precondition(const StiefelPair& x, const Evaluation
             ZV(i, j) = 0.5 * (together - opposite);
             ZV(j, i) = -ZV(i, j);
         }
-    std::vector<double> scale(k());
+    std::vector<double>& scale = scale_;
     for (std::size_t j = 0; j < k(); ++j) scale[j] = inverse(s[j] * weights_(0, j));
     for (std::size_t i = 0; i < m(); ++i)
         for (std::size_t j = 0; j < k(); ++j) K(i, j) *= scale[j];
@@ -192,10 +213,8 @@ StiefelPair BrockettProblem::precondition(const StiefelPair& x, const Evaluation
     } else {
         KV.fill(0.0);
     }
-    StiefelPair z{std::move(K), std::move(KV)};
     gemm(x.U, Trans::No, ZU, Trans::No, z.U.ref(), 1.0, 1.0);  // z_U = U·Z_U + K_U/λ
     gemm(x.V, Trans::No, ZV, Trans::No, z.V.ref(), 1.0, 1.0);  // z_V = V·Z_V + K_V/λ
-    return z;
 }
 
 SvdFactors BrockettProblem::result(StiefelPair x) const {

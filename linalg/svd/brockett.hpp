@@ -67,7 +67,13 @@ public:
 
     // An approximation of Hess⁻¹·r that is exact at the answer, cheap (no tape), and positive definite
     // everywhere: what makes the trust region's inner iterations few on ill-conditioned matrices.
-    StiefelPair precondition(const StiefelPair& x, const Evaluation& at_x, const StiefelPair& r) const;
+    StiefelPair precondition(const StiefelPair& x, const Evaluation& at_x, const StiefelPair& r);
+
+    // The same three, into storage the caller keeps: after the first call with a given output none of them
+    // allocates (the tape reuses its arena, and the scratch matrices below are sized once).
+    void evaluate(const StiefelPair& x, Evaluation& out);
+    void hessian(const StiefelPair& x, const Evaluation& at_x, const StiefelPair& eta, StiefelPair& out);
+    void precondition(const StiefelPair& x, const Evaluation& at_x, const StiefelPair& r, StiefelPair& out);
 
     // M's SVD from a point: σ_j = (UᵀAV)_jj made non-negative (flipping v_j) and scaled back by M's norm,
     // U and V swapped back for a wide M, then svd.hpp's order and sign rule.
@@ -92,6 +98,8 @@ private:
     Tape tape_;
     Var cost_;                    // f, as last recorded on tape_ (at U_.value, V_.value)
     bool exact_hessian_ = false;
+    Matrix OU_, OV_, ZU_, ZV_;   // k×k scratch of evaluate and precondition, sized once
+    std::vector<double> scale_;  // k: precondition's 1/λ for the columns of K
     long tape_passes_ = 0;
 };
 

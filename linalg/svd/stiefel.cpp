@@ -21,14 +21,19 @@ Matrix sym(const Matrix& A) {
     return S;
 }
 
-Matrix project(const Matrix& X, const Matrix& G) {
+void project_into(const Matrix& X, const Matrix& G, Matrix& out, Matrix& S) {
     if (X.shape() != G.shape()) throw shape_error("project", "the point and the matrix differ in shape,", X.shape(), "vs", G.shape());
-    Matrix S(X.cols(), X.cols());
+    if (S.shape() != Shape{X.cols(), X.cols()}) S = Matrix(X.cols(), X.cols());
     gemm(X, Trans::Yes, G, Trans::No, S.ref());
     for (std::size_t i = 0; i < S.rows(); ++i)  // S = sym(XᵀG), in place
         for (std::size_t j = i + 1; j < S.cols(); ++j) S(i, j) = S(j, i) = 0.5 * (S(i, j) + S(j, i));
-    Matrix out = G;
+    out = G;
     gemm(X, Trans::No, S, Trans::No, out.ref(), -1.0, 1.0);  // G - X·sym(XᵀG)
+}
+
+Matrix project(const Matrix& X, const Matrix& G) {
+    Matrix out, S;
+    project_into(X, G, out, S);
     return out;
 }
 
@@ -144,6 +149,13 @@ StiefelPair& operator*=(StiefelPair& a, double s) {
     a.U *= s;
     a.V *= s;
     return a;
+}
+
+void assign_scaled(StiefelPair& a, const StiefelPair& b, double s) {
+    a.U = b.U;  // a copy into a's storage: no allocation when the shapes agree
+    a.U *= s;
+    a.V = b.V;
+    a.V *= s;
 }
 
 void add_scaled(StiefelPair& a, const StiefelPair& b, double s) {

@@ -19,8 +19,10 @@ namespace tapegrad {
 // sym(A) = (A + Aᵀ)/2 for a square A.
 Matrix sym(const Matrix& A);
 
-// The tangent part of G at X: G - X·sym(XᵀG).
+// The tangent part of G at X: G - X·sym(XᵀG). project_into writes it into `out` with S (p×p) as scratch: neither
+// allocates once they have their shapes (the robust methods allocate nothing per iteration).
 Matrix project(const Matrix& X, const Matrix& G);
+void project_into(const Matrix& X, const Matrix& G, Matrix& out, Matrix& S);
 
 // The Q of A = Q·R with R's diagonal positive, by Householder reflections (LAPACK's dgelqf and dorglq on the
 // row-major A read as column-major Aᵀ: blocked, BLAS-3). A has at least as many rows as columns. For a
@@ -52,5 +54,6 @@ StiefelPair operator-(const StiefelPair& a, const StiefelPair& b);
 StiefelPair operator*(double s, const StiefelPair& a);
 StiefelPair& operator*=(StiefelPair& a, double s);                 // in place, as the next one:
 void add_scaled(StiefelPair& a, const StiefelPair& b, double s);  // a += s·b
+void assign_scaled(StiefelPair& a, const StiefelPair& b, double s);  // a = s·b, in a's storage when shapes agree
 
 }  // namespace tapegrad
