@@ -11,7 +11,19 @@
 
 namespace tapegrad {
 
-Matrix::Matrix(std::size_t rows, std::size_t cols, double fill) : rows_(rows), cols_(cols), data_(rows * cols, fill) {}
+// rows·cols, or a std::length_error naming the shape when that many doubles cannot be stored: the product
+// overflows a size_t (2³²x2³² would wrap to 0 entries, and every index would be out of bounds) or exceeds what a
+// vector can hold.
+static std::size_t checked_entries(std::size_t rows, std::size_t cols) {
+    const std::size_t most = std::vector<double>().max_size();
+    if (cols != 0 && rows > most / cols)
+        throw std::length_error("Matrix: a " + std::to_string(rows) + "x" + std::to_string(cols) +
+                                " matrix has more entries than memory can hold (at most " + std::to_string(most) + ")");
+    return rows * cols;
+}
+
+Matrix::Matrix(std::size_t rows, std::size_t cols, double fill)
+    : rows_(rows), cols_(cols), data_(checked_entries(rows, cols), fill) {}
 
 Matrix::Matrix(std::initializer_list<std::initializer_list<double>> rows)
     : rows_(rows.size()), cols_(rows.size() == 0 ? 0 : rows.begin()->size()) {

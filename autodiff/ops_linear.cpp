@@ -73,8 +73,8 @@ void add_transposed(ConstMatrixRef from, MatrixRef to) {
 // X·(G + Gᵀ) added into to: the shape of gram's rules
 void add_times_symmetrised(Tape& t, ConstMatrixRef x, ConstMatrixRef g, MatrixRef to) {
     const MatrixRef sym = t.scratch(g.shape());
-    for (std::size_t i = 0; i < sym.rows; ++i)
-        for (std::size_t j = 0; j < sym.cols; ++j) sym(i, j) = g(i, j) + g(j, i);
+    for (std::size_t i = 0; i < sym.rows; ++i)  // symmetric: one sum for each pair (i, j), (j, i)
+        for (std::size_t j = i; j < sym.cols; ++j) sym(i, j) = sym(j, i) = g(i, j) + g(j, i);
     gemm(x, Trans::No, sym, Trans::No, to, 1.0, 1.0);
 }
 

@@ -25,8 +25,22 @@ std::vector<Matrix> zeros_like(const std::vector<Parameter*>& params) {
 }  // namespace
 
 Optimizer::Optimizer(std::vector<Parameter*> params) : params_(std::move(params)) {
-    for (const Parameter* p : params_)
+    for (const Parameter* p : params_) {
         if (p == nullptr) throw std::invalid_argument("Optimizer: a parameter pointer is null");
+        if (p->grad.shape() != p->value.shape())
+            throw shape_error("Optimizer", "a parameter's grad is", p->grad.shape(), "but its value is", p->value.shape());
+        shapes_.push_back(p->shape());
+    }
+}
+
+void Optimizer::require_shapes(const char* who) const {
+    for (std::size_t i = 0; i < params_.size(); ++i)
+        for (const Matrix* m : {&params_[i]->value, &params_[i]->grad})
+            if (m->shape() != shapes_[i])
+                throw std::invalid_argument(std::string(who) + ": parameter " + std::to_string(i) + "'s " +
+                                            (m == &params_[i]->value ? "value" : "grad") + " is " +
+                                            to_string(m->shape()) + ", but was " + to_string(shapes_[i]) +
+                                            " when the optimiser was built");
 }
 
 void Optimizer::zero_grad() {
@@ -48,14 +62,19 @@ void Momentum::step() {
 
 Sgd::Sgd(std::vector<Parameter*> params, const SgdOptions& options)
     : Optimizer(std::move(params)), options_(options), momentum_buffers_(zeros_like(params_)) {
-    require(options.lr >= 0.0, "Sgd", "lr must be >= 0", options.lr);
-    require(options.momentum >= 0.0, "Sgd", "momentum must be >= 0", options.momentum);
-    require(options.weight_decay >= 0.0, "Sgd", "weight_decay must be >= 0", options.weight_decay);
+    require(options.lr > 0.0 && std::isfinite(options.lr), "Sgd", "lr must be finite and > 0", options.lr);
+    require(options.momentum >= 0.0 && std::isfinite(options.momentum), "Sgd", "momentum must be finite and >= 0",
+            options.momentum);
+    require(options.dampening >= 0.0 && options.dampening <= 1.0, "Sgd", "dampening must be in [0, 1]",
+            options.dampening);
+    require(options.weight_decay >= 0.0 && std::isfinite(options.weight_decay), "Sgd",
+            "weight_decay must be finite and >= 0", options.weight_decay);
     if (options.nesterov && (options.momentum <= 0.0 || options.dampening != 0.0))
         throw std::invalid_argument("Sgd: nesterov needs momentum > 0 and dampening = 0");
 }
 
 void Sgd::step() {
+    require_shapes("Sgd::step");
     // Local copies: the compiler then knows the writes to p below cannot change them, and keeps them in registers.
     const double lr = options_.lr, momentum = options_.momentum, dampening = options_.dampening;
     const double weight_decay = options_.weight_decay;
@@ -81,14 +100,17 @@ Adam::Adam(std::vector<Parameter*> params, const AdamOptions& options)
       options_(options),
       first_moments_(zeros_like(params_)),
       second_moments_(zeros_like(params_)) {
-    require(options.lr >= 0.0, "Adam", "lr must be >= 0", options.lr);
+    require(options.lr > 0.0 && std::isfinite(options.lr), "Adam", "lr must be finite and > 0", options.lr);
     require(options.beta1 >= 0.0 && options.beta1 < 1.0, "Adam", "beta1 must be in [0, 1)", options.beta1);
     require(options.beta2 >= 0.0 && options.beta2 < 1.0, "Adam", "beta2 must be in [0, 1)", options.beta2);
-    require(options.eps >= 0.0, "Adam", "eps must be >= 0", options.eps);
-    require(options.weight_decay >= 0.0, "Adam", "weight_decay must be >= 0", options.weight_decay);
+    // eps = 0 divides 0 by 0 for an entry whose gradient has always been 0: a NaN parameter.
+    require(options.eps > 0.0 && std::isfinite(options.eps), "Adam", "eps must be finite and > 0", options.eps);
+    require(options.weight_decay >= 0.0 && std::isfinite(options.weight_decay), "Adam",
+            "weight_decay must be finite and >= 0", options.weight_decay);
 }
 
 void Adam::step() {
+    require_shapes("Adam::step");
     ++steps_;
     const double t = static_cast<double>(steps_);
     const double beta1 = options_.beta1, beta2 = options_.beta2, eps = options_.eps, weight_decay = options_.weight_decay;

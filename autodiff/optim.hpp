@@ -19,7 +19,12 @@ public:
     virtual void zero_grad();  // every p.grad = 0, before the next backward()
 
 protected:
+    // Throws std::invalid_argument, naming the optimiser (who) and the parameter, if a parameter's value or grad
+    // no longer has the shape it had when the optimiser was built: the state buffers were sized from it.
+    void require_shapes(const char* who) const;
+
     std::vector<Parameter*> params_;
+    std::vector<Shape> shapes_;  // each parameter's shape at construction
 };
 
 struct SgdOptions {

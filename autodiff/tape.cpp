@@ -85,8 +85,13 @@ void reverse_sweep(Tape& tape, std::size_t last) {
 // Parameters accumulate: p.grad += adjoint of each leaf recorded from p (PyTorch's AccumulateGrad).
 void flush_into_parameters(const Tape& tape, std::size_t last) {
     for (std::size_t i = 0; i <= last; ++i)
-        if (const Node& n = tape.node(static_cast<std::uint32_t>(i)); n.parameter != nullptr)
-            n.parameter->grad.add_scaled(n.grad, 1.0);
+        if (const Node& n = tape.node(static_cast<std::uint32_t>(i)); Parameter* const p = n.parameter) {
+            if (p->grad.shape() != n.grad.shape())  // .grad is the caller's: it may have been replaced
+                throw shape_error("backward", "the parameter's gradient is", p->grad.shape(), "but was recorded as",
+                                  n.grad.shape());
+            double* const grad = p->grad.data();
+            for (std::size_t k = 0; k < n.grad.size(); ++k) grad[k] += n.grad.data[k];
+        }
 }
 
 }  // namespace

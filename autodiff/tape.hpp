@@ -9,6 +9,7 @@
 //   Var z = tape.param(x) * 2.0;  // record
 //   backward(z);                  // x.grad is now [[2]]
 //   tape.clear();                 // forget the nodes, keep the memory for the next iteration
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -101,6 +102,26 @@ private:
 
 class Tape {
 public:
+    Tape() = default;
+    // Vars name their tape by address: the Vars of a tape moved from go stale, as after clear().
+    Tape(Tape&& other) noexcept
+        : nodes_(std::move(other.nodes_)),
+          values_(std::move(other.values_)),
+          adjoints_(std::move(other.adjoints_)),
+          generation_(other.generation_),
+          grad_enabled_(other.grad_enabled_) {
+        other.clear();
+    }
+    Tape& operator=(Tape&& other) noexcept {
+        nodes_ = std::move(other.nodes_);
+        values_ = std::move(other.values_);
+        adjoints_ = std::move(other.adjoints_);
+        generation_ = std::max(generation_, other.generation_) + 1;  // this tape's own Vars go stale too
+        grad_enabled_ = other.grad_enabled_;
+        other.clear();
+        return *this;
+    }
+
     // A leaf holding a copy of the parameter's value; backward() adds its adjoint into p.grad.
     Var param(Parameter& p);
     // A leaf that wants no gradient (data, targets); its value is copied into the tape's arena.
@@ -141,9 +162,12 @@ public:
     MatrixRef tangent(const Node& n) const { return tangent(static_cast<std::uint32_t>(&n - nodes_.data())); }
     // The node at position i < size() of this recording: for code that walks the tape, such as to_dot.
     const Node& node(std::uint32_t i) const { return nodes_[i]; }
-    // The node behind v; throws std::logic_error if v belongs to another tape or to a cleared recording.
+    // The node behind v; throws std::logic_error if v belongs to another tape or to a cleared recording. No
+    // bounds check is needed: a Var of this tape's current recording was made by it, and the recording only
+    // grows until clear() starts a new one (a move, below, counts as one for the tape moved from). Every op
+    // looks its inputs up, so the check is kept to two compares.
     const Node& node(const Var& v) const {
-        if (v.tape_ != this || v.generation_ != generation_ || v.index_ >= nodes_.size()) throw_stale(v);
+        if (v.tape_ != this || v.generation_ != generation_) throw_stale(v);
         return nodes_[v.index_];
     }
 

@@ -123,3 +123,12 @@ TEST_CASE("matrix: prints like torch with sci_mode=False") {
     CHECK(out.str() == "[[1.0000, 0.0000],\n [0.0000, 1.0000]]");
     CHECK(to_string(Matrix()) == "[[]]");
 }
+
+TEST_CASE("Matrix: a size that overflows is a clear error, not a wrapped allocation") {
+    const std::size_t big = std::size_t{1} << 32;
+    CHECK(error_message([&] { Matrix(big, big); }).starts_with("Matrix: a 4294967296x4294967296 matrix has more entries"));
+    CHECK(error_message([&] { Matrix(std::numeric_limits<std::size_t>::max(), 2); }).starts_with("Matrix: a 18446744073709551615x2 matrix"));
+    CHECK(error_message([&] { Matrix::identity(big); }).starts_with("Matrix: a 4294967296x4294967296 matrix"));
+    CHECK(error_message([&] { Matrix::random(big, big, 1); }).starts_with("Matrix: a 4294967296x4294967296"));
+    CHECK(Matrix(big, 0).size() == 0);  // no entries: nothing to overflow
+}

@@ -112,7 +112,17 @@ TEST_CASE("Adam and Sgd both solve a small least-squares problem") {
 
 TEST_CASE("optimisers reject bad settings by name") {
     Parameter p(Matrix{{1.0}});
-    CHECK(error_message([&] { Sgd({&p}, {.lr = -1.0}); }) == "Sgd: lr must be >= 0, got -1");
+    CHECK(error_message([&] { Sgd({&p}, {.lr = -1.0}); }) == "Sgd: lr must be finite and > 0, got -1");
+    CHECK(error_message([&] { Sgd({&p}, {.lr = 0.0}); }) == "Sgd: lr must be finite and > 0, got 0");
+    CHECK(error_message([&] { Sgd({&p}, {.lr = std::numeric_limits<double>::infinity()}); }) == "Sgd: lr must be finite and > 0, got inf");
+    CHECK(error_message([&] { Sgd({&p}, {.lr = std::numeric_limits<double>::quiet_NaN()}); }) == "Sgd: lr must be finite and > 0, got nan");
+    CHECK(error_message([&] { Sgd({&p}, {.lr = 0.1, .momentum = 0.9, .dampening = 1.5}); }) ==
+          "Sgd: dampening must be in [0, 1], got 1.5");
+    CHECK(error_message([&] { Sgd({&p}, {.lr = 0.1, .momentum = 0.9, .dampening = -0.1}); }) ==
+          "Sgd: dampening must be in [0, 1], got -0.1");
+    CHECK(error_message([&] { Adam({&p}, {.lr = 0.0}); }) == "Adam: lr must be finite and > 0, got 0");
+    CHECK(error_message([&] { Adam({&p}, {.eps = 0.0}); }) == "Adam: eps must be finite and > 0, got 0");
+    CHECK(error_message([&] { Adam({&p}, {.eps = -1e-8}); }) == "Adam: eps must be finite and > 0, got -1e-08");
     CHECK(error_message([&] { Sgd({&p}, {.lr = 0.1, .nesterov = true}); }) ==
           "Sgd: nesterov needs momentum > 0 and dampening = 0");
     CHECK(error_message([&] { Adam({&p}, {.beta1 = 1.0}); }) == "Adam: beta1 must be in [0, 1), got 1");
@@ -165,4 +175,29 @@ TEST_CASE("Momentum, the tutorial's loop as an optimiser, gives Sgd's iterates t
           "make_optimizer(momentum): momentum must be in [0, 1), got 1");
     CHECK(error_message([&] { make_optimizer(OptimizerKind::adam, {&p}, 0.1, 0.9); }) ==
           "make_optimizer(adam): adam takes no momentum (its betas are 0.9 and 0.999)");
+}
+
+TEST_CASE("optimisers: a parameter resized after construction is an error naming it, not a buffer overrun") {
+    Parameter a(Matrix{{1.0, 2.0}}), b(Matrix{{3.0}});
+    a.grad = Matrix{{1.0, 1.0}};
+    b.grad = Matrix{{1.0}};
+    Sgd sgd({&a, &b}, {.lr = 0.1, .momentum = 0.9});
+    Adam adam({&a, &b}, {.lr = 0.1});
+    sgd.step();
+    adam.step();
+    b.value = Matrix(5, 4, 1.0);
+    CHECK(error_message([&] { sgd.step(); }) ==
+          "Sgd::step: parameter 1's value is 5x4, but was 1x1 when the optimiser was built");
+    CHECK(error_message([&] { adam.step(); }) ==
+          "Adam::step: parameter 1's value is 5x4, but was 1x1 when the optimiser was built");
+    b.value = Matrix{{3.0}};
+    a.grad = Matrix(1, 3);
+    CHECK(error_message([&] { sgd.step(); }) ==
+          "Sgd::step: parameter 0's grad is 1x3, but was 1x2 when the optimiser was built");
+    a.grad = Matrix{{1.0, 1.0}};
+    const double before = a.value(0, 0);
+    sgd.step();  // the shapes are back: stepping works again
+    CHECK(a.value(0, 0) < before);
+    CHECK(error_message([&] { Parameter c(Matrix(2, 2)); c.grad = Matrix(1, 1); Sgd({&c}, {.lr = 0.1}); }) ==
+          "Optimizer: a parameter's grad is 1x1 but its value is 2x2");
 }

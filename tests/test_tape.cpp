@@ -123,3 +123,30 @@ TEST_CASE("tape: recording copies the parameter's value at that moment") {
     CHECK(error_message([] { return Var().item(); }) != "");
     CHECK(error_message([&] { return (x + tape.constant(Matrix(2, 2))).item(); }) == "item: expects a 1x1 result, got 2x2");
 }
+
+TEST_CASE("tape: a moved tape's Vars go stale; the tape moved to records on") {
+    Parameter p(Matrix{{2.0}});
+    Tape first;
+    const Var x = first.param(p);
+    Tape second(std::move(first));
+    CHECK(error_message([&] { return x.item(); }).find("cleared") != std::string::npos);
+    const Var y = second.param(p) * 3.0;
+    backward(y);
+    CHECK(p.grad(0, 0) == 3.0);
+    Tape third;
+    const Var z = third.param(p);
+    third = std::move(second);
+    CHECK(error_message([&] { return y.item(); }).find("cleared") != std::string::npos);
+    CHECK(error_message([&] { return z.item(); }).find("cleared") != std::string::npos);
+    CHECK((third.param(p) + 1.0).item() == 3.0);
+    CHECK((first.param(p) * 2.0).item() == 4.0);  // the tape moved from is empty, and usable
+}
+
+TEST_CASE("arena: a shape whose size overflows is a clear error") {
+    Arena arena;
+    const std::size_t big = std::size_t{1} << 32;
+    CHECK(error_message([&] { arena.allocate({big, big}); }) ==
+          "Arena: a 4294967296x4294967296 matrix has more entries than a size_t can count");
+    CHECK(error_message([&] { arena.allocate({std::numeric_limits<std::size_t>::max(), 1}); }).starts_with("Arena: a 18446744073709551615x1 matrix"));
+    CHECK(arena.allocate({2, 3}).size() == 6);  // and the arena still works
+}
