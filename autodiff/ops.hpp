@@ -24,6 +24,17 @@ Var operator-(double c, const Var& x);      // d/dx = -G                      �
 Var operator*(double c, const Var& x);      // d/dx = c·G                     ẏ = c·ẋ
 Var operator*(const Var& x, double c);      // d/dx = c·G                     ẏ = c·ẋ
 Var operator/(const Var& x, double c);      // d/dx = G/c                     ẏ = ẋ/c
+Var operator/(double c, const Var& x);      // d/dx = -c·G/x²                 ẏ = -c·ẋ/x²
+// A Var and a constant matrix (data, a target): the matrix is recorded as tape.constant(m) first, then the op
+// above, with its broadcasting.
+Var operator+(const Var& a, ConstMatrixRef b);
+Var operator+(ConstMatrixRef a, const Var& b);
+Var operator-(const Var& a, ConstMatrixRef b);
+Var operator-(ConstMatrixRef a, const Var& b);
+Var operator*(const Var& a, ConstMatrixRef b);
+Var operator*(ConstMatrixRef a, const Var& b);
+Var operator/(const Var& a, ConstMatrixRef b);
+Var operator/(ConstMatrixRef a, const Var& b);
 Var square(const Var& x);                   // d/dx = 2x·G                    ẏ = 2x·ẋ
 Var pow(const Var& x, double p);            // d/dx = p·x^(p-1)·G             ẏ = p·x^(p-1)·ẋ
 Var sin(const Var& x);                      // d/dx = cos(x)·G                ẏ = cos(x)·ẋ

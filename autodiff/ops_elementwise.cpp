@@ -187,6 +187,11 @@ Var operator/(const Var& x, double c) {
     return unary<[](double v, double s) { return v / s; },                           // y = x / c
                  [](double, double, double s) { return 1.0 / s; }>("divide", x, c);  // dy/dx = 1/c
 }
+Var operator/(double c, const Var& x) {
+    return unary<[](double v, double s) { return s / v; },                                   // y = c / x
+                 [](double v, double, double s) { return -s / (v * v); },                    // dy/dx = -c/x²
+                 [](double v, double, double s) { return 2.0 * s / (v * v * v); }>("divide into", x, c);  // d²y/dx² = 2c/x³
+}
 Var square(const Var& x) {
     return unary<[](double v, double) { return v * v; },                          // y = x²
                  [](double v, double, double) { return 2.0 * v; },              // dy/dx = 2x
@@ -227,5 +232,14 @@ Var relu(const Var& x) {
     return unary<[](double v, double) { return (v > 0.0) ? v : 0.0; },                        // y = max(x, 0)
                  [](double v, double, double) { return (v > 0.0) ? 1.0 : 0.0; }>("relu", x);  // dy/dx = [x > 0]
 }
+
+Var operator+(const Var& a, ConstMatrixRef b) { return a + a.tape().constant(b); }
+Var operator+(ConstMatrixRef a, const Var& b) { return b.tape().constant(a) + b; }
+Var operator-(const Var& a, ConstMatrixRef b) { return a - a.tape().constant(b); }
+Var operator-(ConstMatrixRef a, const Var& b) { return b.tape().constant(a) - b; }
+Var operator*(const Var& a, ConstMatrixRef b) { return a * a.tape().constant(b); }
+Var operator*(ConstMatrixRef a, const Var& b) { return b.tape().constant(a) * b; }
+Var operator/(const Var& a, ConstMatrixRef b) { return a / a.tape().constant(b); }
+Var operator/(ConstMatrixRef a, const Var& b) { return b.tape().constant(a) / b; }
 
 }  // namespace tapegrad

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <functional>
+#include <sstream>
 #include <vector>
 
 #include "autodiff/autodiff.hpp"
@@ -255,4 +256,29 @@ TEST_CASE("ops: mse against a variable and against a constant target") {
     CHECK(error_message([&] { return mse(t.constant(Matrix(5, 4)), t.constant(Matrix(4, 5))); }) ==
           "mse: shapes differ, 5x4 vs 4x5");
     CHECK(error_message([&] { return mse(t.constant(Matrix(5, 4)), Matrix(4, 4)); }) == "mse: shapes differ, 5x4 vs 4x4");
+}
+
+TEST_CASE("ops: a number over a Var, and a Var with a constant matrix on either side") {
+    CHECK(value_of([](const Var& v) { return 1.0 / v; }, Matrix{{2, -4}}) == Matrix{{0.5, -0.25}});
+    check_unary([](const Var& v) { return 3.0 / v; }, 0.5, 2.0);
+    const Matrix m{{1, 2}, {4, 8}}, row{{2, 4}};
+    CHECK(value_of([&](const Var& v) { return v + m; }, row) == Matrix{{3, 6}, {6, 12}});
+    CHECK(value_of([&](const Var& v) { return m + v; }, row) == Matrix{{3, 6}, {6, 12}});
+    CHECK(value_of([&](const Var& v) { return v - m; }, row) == Matrix{{1, 2}, {-2, -4}});
+    CHECK(value_of([&](const Var& v) { return m - v; }, row) == Matrix{{-1, -2}, {2, 4}});
+    CHECK(value_of([&](const Var& v) { return v * m; }, row) == Matrix{{2, 8}, {8, 32}});
+    CHECK(value_of([&](const Var& v) { return m * v; }, row) == Matrix{{2, 8}, {8, 32}});
+    CHECK(value_of([&](const Var& v) { return v / m; }, row) == Matrix{{2, 2}, {0.5, 0.5}});
+    CHECK(value_of([&](const Var& v) { return m / v; }, row) == Matrix{{0.5, 0.5}, {2, 2}});
+    const Matrix c = uniform(3, 4, 41, 0.5, 2.0);
+    Parameter x(uniform(3, 4, 42, 0.5, 2.0));
+    check_both([&](Tape& t) { return (t.param(x) - c) * (c + t.param(x)) / c + c / t.param(x); }, {&x});
+}
+
+TEST_CASE("ops: a value view prints as its matrix") {
+    Tape t;
+    const Var v = t.constant(Matrix{{1, -2.5}});
+    std::ostringstream out;
+    out << v.value();
+    CHECK(out.str() == to_string(Matrix{{1, -2.5}}));
 }

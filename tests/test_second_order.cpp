@@ -8,7 +8,9 @@
 #include "autodiff/autodiff.hpp"
 #include "helpers.hpp"
 #include "linalg/losses.hpp"
+#include "linalg/reference.hpp"
 #include "linalg/svd/brockett.hpp"
+#include "linalg/svd/svd.hpp"
 
 using namespace tapegrad;
 using testing::error_message;
@@ -238,4 +240,20 @@ TEST_CASE("hvp: after backward(y) it reuses the adjoints, after another seed it 
     hvp(y);
     CHECK(x.grad == gradient);
     CHECK(x.grad_tangent == product);
+}
+
+TEST_CASE("the trust region with exact Hessian products: the same Hessian as the finite difference, and converges") {
+    BrockettProblem exact(uniform(6, 4, 19)), difference(uniform(6, 4, 19));
+    exact.use_exact_hessian(true);
+    const StiefelPair x = exact.guess(3);
+    const StiefelPair eta = {uniform(6, 4, 20), uniform(4, 4, 21)};
+    const BrockettProblem::Evaluation at_exact = exact.evaluate(x), at_difference = difference.evaluate(x);
+    const StiefelPair a = exact.hessian(x, at_exact, eta), b = difference.hessian(x, at_difference, eta);
+    CHECK(max_abs_diff(a.U, b.U) < 1e-12);
+    CHECK(max_abs_diff(a.V, b.V) < 1e-12);
+    const Matrix M = uniform(7, 5, 22);
+    const SvdResult r = svd_by_descent(M, TrustRegionOptions{.hessian = HessianProducts::exact});
+    CHECK(r.report.status == Status::converged);
+    const std::vector<double> reference = lapack_svd(M).singular_values;
+    for (std::size_t j = 0; j < reference.size(); ++j) CHECK(std::abs(r.singular_values[j] - reference[j]) < 1e-9 * reference[0]);
 }
