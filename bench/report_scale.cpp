@@ -138,4 +138,58 @@ bool plot_scale(const BenchmarkResults& results, const std::filesystem::path& di
     return drawn;
 }
 
+namespace {
+
+// Each size's ratio a ÷ b of the family pair, against a bound that may depend on n.
+Target ratio_target(const BenchmarkResults& results, const std::string& goal, const std::string& family,
+                    const std::string& baseline, double (*bound)(double n)) {
+    Target t{.goal = goal};
+    std::vector<std::string> over;
+    for (const std::string& n : sizes(results, family)) {
+        const Run* a = ran(results, family + n);
+        const Run* b = ran(results, baseline + n);
+        if (!a || !b || b->cpu_us <= 0.0) continue;
+        const double ratio = a->cpu_us / b->cpu_us, limit = bound(std::stod(n));
+        t.measured += (t.measured.empty() ? "" : ", ") + n + ": " + times_text(ratio);
+        if (ratio > limit) over.push_back(n + " by " + percent_over(ratio, limit));
+    }
+    if (t.measured.empty()) return t;
+    t.met = over.empty();
+    for (const std::string& o : over) t.shortfall += (t.shortfall.empty() ? "over at " : ", ") + o;
+    return t;
+}
+
+Target truncated_target(const BenchmarkResults& results) {
+    Target t{.goal = "`--rank 5` at 2000×1000: faster than dgesdd, ≤ 3× Spectra, every σ within 1e-8·σ₁ (both spectra)"};
+    std::vector<std::string> short_of;
+    for (const char* spectrum : spectra_names) {
+        const std::string family = "scale_truncated/" + std::string(spectrum) + "/";
+        const Run* tr = ran(results, family + "trust-region/2000/1000/5");
+        const Run* spectra = ran(results, family + "spectra/2000/1000/5");
+        const Run* lapack = ran(results, family + "dgesdd/2000/1000");
+        if (!tr || !spectra || !lapack) continue;
+        const double vs_lapack = tr->cpu_us / lapack->cpu_us, vs_spectra = tr->cpu_us / spectra->cpu_us;
+        const double error = tr->counter("max_singular_value_error").value_or(1.0);
+        t.measured += (t.measured.empty() ? "" : "; ") + std::string(spectrum) + ": " + times_text(vs_lapack) +
+                      " dgesdd, " + times_text(vs_spectra) + " Spectra, σ error " + error_text(error);
+        if (vs_lapack >= 1.0) short_of.push_back(std::string(spectrum) + " slower than dgesdd");
+        if (vs_spectra > 3.0) short_of.push_back(std::string(spectrum) + " " + percent_over(vs_spectra, 3.0) + " over 3× Spectra");
+        if (error > 1e-8) short_of.push_back(std::string(spectrum) + " σ error above 1e-8");
+    }
+    if (t.measured.empty()) return t;
+    t.met = short_of.empty();
+    for (const std::string& s : short_of) t.shortfall += (t.shortfall.empty() ? "" : ", ") + s;
+    return t;
+}
+
+}  // namespace
+
+std::vector<Target> scale_targets(const BenchmarkResults& results) {
+    return {ratio_target(results, "full SVD by trust region ≤ 10× dgesdd from 4×4 to 256×256, ≤ 20× at 512×512",
+                         "scale_svd/trust-region/", "scale_svd/dgesdd/", [](double n) { return n > 256 ? 20.0 : 10.0; }),
+            truncated_target(results),
+            ratio_target(results, "CG inverse ≤ 10× dgetrf + dgetri from 4×4 to 256×256",
+                         "scale_inverse/conjugate-gradient/", "scale_inverse/dgetrf+dgetri/", [](double) { return 10.0; })};
+}
+
 }  // namespace tapegrad::report

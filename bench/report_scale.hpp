@@ -3,8 +3,10 @@
 // bench_truncated.cpp as tables, and two log-log plots of time against n.
 #include <filesystem>
 #include <ostream>
+#include <vector>
 
 #include "bench/report_results.hpp"
+#include "bench/report_targets.hpp"
 
 namespace tapegrad::report {
 
@@ -16,5 +18,10 @@ void write_scale(std::ostream& out, const BenchmarkResults& results, const std::
 // dir/benchmarks_truncated.{csv,svg} (k = 5: trust region, Spectra, dgesdd, both spectra). A plot with nothing to
 // draw is skipped (true); false if gnuplot did not draw one.
 bool plot_scale(const BenchmarkResults& results, const std::filesystem::path& dir);
+
+// Issue 9's targets, at the sizes the run measured: the trust region ≤ 10× dgesdd from 4 to 256 and ≤ 20× at 512;
+// the 5 largest triplets at 2000×1000 faster than dgesdd and within 3× of Spectra, every σ within 1e-8·σ₁; the CG
+// inverse ≤ 10× dgetrf + dgetri from 4 to 256.
+std::vector<Target> scale_targets(const BenchmarkResults& results);
 
 }  // namespace tapegrad::report

@@ -1,5 +1,8 @@
 #include "bench/report_targets.hpp"
 
+#include <utility>
+
+#include "bench/report_scale.hpp"
 #include "bench/report_text.hpp"
 
 namespace tapegrad::report {
@@ -111,6 +114,7 @@ std::vector<Target> targets(const BenchmarkResults& results) {
     all.push_back(allocation_target(results));
     all.push_back(tutorial_run_target(results));
     all.push_back(robust_svd_target(results));
+    for (Target& t : scale_targets(results)) all.push_back(std::move(t));
     return all;
 }
 
