@@ -4,8 +4,9 @@
 # repeat to the instruction where times on a shared machine move by 10–30%, so this is how docs/benchmarks.md's
 # "The tape's fixed cost" records what each change to the engine saved.
 #
-#   scripts/step-costs.sh [--write] <commit>... [worktree]
+#   scripts/step-costs.sh [--write] <commit>[=label]... [worktree]
 #
+# A row is labelled with its commit's subject (up to a semicolon), or with the label given after "=".
 # Each commit's sources (`worktree`: the working tree as it is) are built with this tree's driver
 # (bench/step_costs.cpp, bench/step_problems.hpp), so every commit runs the same steps. The build is -O3 with
 # -march=x86-64-v3, not -march=native: valgrind does not run AVX-512. Prints a markdown table; --write also puts
@@ -16,7 +17,7 @@ set -euo pipefail
 root=$(git -C "$(dirname "$0")/.." rev-parse --show-toplevel)
 write=0
 if [[ ${1:-} == --write ]]; then write=1; shift; fi
-if [[ $# -eq 0 ]]; then echo "usage: scripts/step-costs.sh [--write] <commit>... [worktree]" >&2; exit 2; fi
+if [[ $# -eq 0 ]]; then echo "usage: scripts/step-costs.sh [--write] <commit>[=label]... [worktree]" >&2; exit 2; fi
 for tool in valgrind g++; do
     command -v "$tool" > /dev/null || { echo "step-costs: $tool is not installed (apt-get install $tool)" >&2; exit 2; }
 done
@@ -50,7 +51,9 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
 table="| commit | change | SVD 5×4: tape | hand-derived | tape ÷ hand | inverse 4×4: tape | hand-derived | tape ÷ hand | SVD 16×16: tape ÷ hand |
 | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-for rev in "$@"; do
+for arg in "$@"; do
+    rev=${arg%%=*} label_given=${arg#*=}
+    [[ $arg == *=* ]] || label_given=""
     src=$scratch/src
     rm -rf "$src" && mkdir -p "$src"
     if [[ $rev == worktree ]]; then
@@ -59,9 +62,10 @@ for rev in "$@"; do
     else
         git -C "$root" archive "$rev" | tar -x -C "$src"
         label=$(git -C "$root" rev-parse --short "$rev")
-        # The subject up to its first colon or semicolon, at most 80 characters: the change, not its details.
-        subject=$(git -C "$root" log -1 --format=%s "$rev" | sed -e 's/[;:].*//' -e 's/|/\\|/g' | cut -c1-80)
+        # The subject up to a semicolon: the change, not its details.
+        subject=$(git -C "$root" log -1 --format=%s "$rev" | sed -e 's/;.*//' -e 's/|/\\|/g')
     fi
+    [[ -z $label_given ]] || subject=$label_given
     cp "$root"/bench/step_costs.cpp "$root"/bench/step_problems.hpp "$src"/bench/
     build "$src" "$scratch/step_costs"
     bin=$scratch/step_costs
