@@ -28,7 +28,7 @@ constexpr double eps = std::numeric_limits<double>::epsilon();
 // The legend's name of a method: the tutorial's is marked.
 std::string key(std::string_view method, bool tutorial) { return std::string(method) + (tutorial ? " (the tutorial's)" : ""); }
 
-bool svd_plot(const std::filesystem::path& dir) {
+bool svd_plot(OutputDir& out) {
     const Matrix M1 = tutorial_matrix("svd_M1_5x4.csv");
     std::vector<plot::Series> series;
     std::vector<std::string> keys;
@@ -41,7 +41,7 @@ bool svd_plot(const std::filesystem::path& dir) {
         series.push_back(std::move(s));
         keys.push_back(key(to_string(method), method == SvdMethod::penalty));
     }
-    plot::write_csv(dir / "svd_methods.csv", "iteration", series);
+    plot::write_csv(out, "svd_methods.csv", "iteration", series);
     // LAPACK's dgesdd is backward stable: its singular values are within about max(m, n)·ε·σ₁ of the exact ones, so
     // below that two answers cannot be told apart.
     return plot::Script("methods.gp")
@@ -51,10 +51,10 @@ bool svd_plot(const std::filesystem::path& dir) {
         .set_array("keys", keys)
         .set("floor", static_cast<double>(std::max(M1.rows(), M1.cols())) * eps)
         .set("floor_label", "LAPACK's own accuracy, max(m, n)·ε")
-        .draw(dir, "svd_methods");
+        .draw(out, "svd_methods");
 }
 
-bool inverse_plot(const std::filesystem::path& dir) {
+bool inverse_plot(OutputDir& out) {
     const Matrix M1 = tutorial_matrix("inverse_M1_4x4.csv");
     const double n = static_cast<double>(M1.rows());
     std::vector<plot::Series> series;
@@ -68,7 +68,7 @@ bool inverse_plot(const std::filesystem::path& dir) {
         series.push_back(std::move(s));
         keys.push_back(key(to_string(method), method == InverseMethod::descent));
     }
-    plot::write_csv(dir / "inverse_methods.csv", "iteration", series);
+    plot::write_csv(out, "inverse_methods.csv", "iteration", series);
     // An inverse computed in double precision, LAPACK's too, is off by about κ(M)·ε in relative terms, and so is
     // X·M from I: below that two answers cannot be told apart.
     return plot::Script("methods.gp")
@@ -78,7 +78,7 @@ bool inverse_plot(const std::filesystem::path& dir) {
         .set_array("keys", keys)
         .set("floor", condition_number(M1) * eps)
         .set("floor_label", "the accuracy of any inverse in double precision, κ(M)·ε")
-        .draw(dir, "inverse_methods");
+        .draw(out, "inverse_methods");
 }
 
 }  // namespace
@@ -92,8 +92,9 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     CLI11_PARSE(app, argc, argv);
     try {
-        std::filesystem::create_directories(out);
-        const bool svd = svd_plot(out), inverse = inverse_plot(out);
+        OutputDir dir(out);
+        const bool svd = svd_plot(dir), inverse = inverse_plot(dir);
+        dir.commit();
         return svd && inverse ? 0 : 1;  // drawing is this program's job
     } catch (const std::exception& e) {
         std::cerr << "tapegrad_method_plots: error: " << e.what() << "\n";

@@ -75,7 +75,7 @@ void write_step_table(std::ostream& out, const BenchmarkResults& results, const 
 // where it ran. Writes dir/<stem>.csv and draws dir/<stem>.svg from it with io/plots/steps.gp; false if gnuplot
 // did not draw it. A run that has no such steps gets no plot.
 bool plot_steps(const BenchmarkResults& results, const std::string& problem, const std::string& title,
-                const std::map<std::string, double>* pytorch, const std::filesystem::path& dir, const std::string& stem) {
+                const std::map<std::string, double>* pytorch, OutputDir& out, const std::string& stem) {
     plot::Series tape{.name = "tape"}, hand{.name = "hand-derived"}, torch{.name = "PyTorch"};
     for (const std::string& args : step_sizes(results, problem)) {
         const StepPair pair = step_pair(results, problem, args);
@@ -85,8 +85,8 @@ bool plot_steps(const BenchmarkResults& results, const std::string& problem, con
         if (const std::optional<double> us = lookup(pytorch, args)) torch.points.emplace_back(n, *us);
     }
     if (tape.points.empty() && hand.points.empty()) {  // a run without this problem's step benchmarks
-        std::filesystem::remove(dir / (stem + ".svg"));
-        std::cout << "no " << problem << "_step_* results: " << (dir / (stem + ".svg")).string() << " not drawn\n";
+        out.remove_at_commit(stem + ".svg");
+        std::cout << "no " << problem << "_step_* results: " << out.target(stem + ".svg").string() << " not drawn\n";
         return true;
     }
     std::vector<plot::Series> series = {tape, hand};
@@ -95,13 +95,13 @@ bool plot_steps(const BenchmarkResults& results, const std::string& problem, con
         series.push_back(torch);
         keys.push_back("PyTorch, the tutorial's loop");
     }
-    plot::write_csv(dir / (stem + ".csv"), "n", series);
+    plot::write_csv(out, stem + ".csv", "n", series);
     return plot::Script("steps.gp")
         .set("data", stem + ".csv")
         .set("title", title)
         .set("xlabel", problem == "svd" ? "matrix size n (n×n; the smallest is 5×4)" : "matrix size n (n×n)")
         .set_array("keys", keys)
-        .draw(dir, stem);
+        .draw(out, stem);
 }
 
 // ---- the solves ---------------------------------------------------------------------------------------------
@@ -279,28 +279,26 @@ std::string page(const BenchmarkResults& results, const std::optional<PytorchRes
     return text;
 }
 
-void write_text(const std::filesystem::path& path, const std::string& text) {
-    std::ofstream file(path);
-    if (!(file << text)) throw std::runtime_error("cannot write " + path.string());
-}
-
 }  // namespace
 
 int run(const std::filesystem::path& results_path, const std::filesystem::path& pytorch_path,
         const std::filesystem::path& out_dir) {
     const BenchmarkResults results = BenchmarkResults::load(results_path);
     const std::optional<PytorchResults> torch = PytorchResults::load(pytorch_path);
-    std::filesystem::create_directories(out_dir);
-
-    const bool scale = plot_scale(results, out_dir);  // first: the page links only the plots that were drawn
-    write_text(out_dir / "benchmarks.md", page(results, torch, out_dir));
-    std::cout << "wrote " << (out_dir / "benchmarks.md").string()
-              << (torch ? " (with PyTorch, from " + pytorch_path.string() + ")" : " (no PyTorch results)") << "\n";
+    // The plots first, in place before the page is written: it links only the plots that were drawn.
+    OutputDir out(out_dir);
+    const bool scale = plot_scale(results, out);
     const bool svd = plot_steps(results, "svd", "tapegrad_report: one SVD descent step, by the tape, by hand, by PyTorch",
-                                torch ? &torch->svd_step_tutorial : nullptr, out_dir, "benchmarks");
+                                torch ? &torch->svd_step_tutorial : nullptr, out, "benchmarks");
     const bool inverse = plot_steps(results, "inverse",
                                     "tapegrad_report: one inverse descent step, by the tape, by hand, by PyTorch",
-                                    torch ? &torch->inverse_step : nullptr, out_dir, "benchmarks_inverse");
+                                    torch ? &torch->inverse_step : nullptr, out, "benchmarks_inverse");
+    out.commit();
+    OutputDir page_out(out_dir);
+    page_out.write("benchmarks.md", page(results, torch, out_dir));
+    page_out.commit();
+    std::cout << "wrote " << page_out.target("benchmarks.md").string()
+              << (torch ? " (with PyTorch, from " + pytorch_path.string() + ")" : " (no PyTorch results)") << "\n";
     return svd && inverse && scale ? 0 : 1;  // the page links the plots: without them it is not done
 }
 

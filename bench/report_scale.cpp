@@ -85,7 +85,7 @@ void write_scale(std::ostream& out, const BenchmarkResults& results, const std::
                "(benchmarks_truncated.svg)\n\n";
 }
 
-bool plot_scale(const BenchmarkResults& results, const std::filesystem::path& dir) {
+bool plot_scale(const BenchmarkResults& results, OutputDir& out) {
     const auto series = [&](const std::string& name, const std::string& family) {
         plot::Series s{.name = name};
         for (const std::string& n : sizes(results, family))
@@ -98,7 +98,7 @@ bool plot_scale(const BenchmarkResults& results, const std::filesystem::path& di
                                             series("cg_inverse", "scale_inverse/conjugate-gradient/"),
                                             series("dgetrf_dgetri", "scale_inverse/dgetrf+dgetri/")};
     if (!full[0].points.empty()) {
-        plot::write_csv(dir / "benchmarks_scale.csv", "n", full);
+        plot::write_csv(out, "benchmarks_scale.csv", "n", full);
         drawn = plot::Script("steps.gp")
                     .set("data", "benchmarks_scale.csv")
                     .set("title", "tapegrad_report: whole solves on random n×n, against LAPACK")
@@ -106,7 +106,7 @@ bool plot_scale(const BenchmarkResults& results, const std::filesystem::path& di
                     .set("ylabel", "CPU time per solve")
                     .set_array("keys", {"SVD, trust region", "SVD, dgesdd", "inverse, conjugate gradients",
                                         "inverse, dgetrf + dgetri"})
-                    .draw(dir, "benchmarks_scale") &&
+                    .draw(out, "benchmarks_scale") &&
                 drawn;
     }
     std::vector<plot::Series> truncated;
@@ -125,14 +125,14 @@ bool plot_scale(const BenchmarkResults& results, const std::filesystem::path& di
             keys.push_back(std::string(key) + ", " + spectrum + " spectrum");
         }
     if (!truncated.empty()) {
-        plot::write_csv(dir / "benchmarks_truncated.csv", "n", truncated);
+        plot::write_csv(out, "benchmarks_truncated.csv", "n", truncated);
         drawn = plot::Script("steps.gp")
                     .set("data", "benchmarks_truncated.csv")
                     .set("title", "tapegrad_report: the 5 largest singular triplets of a 2n×n matrix")
                     .set("xlabel", "n (the matrix is 2n×n)")
                     .set("ylabel", "CPU time per solve")
                     .set_array("keys", keys)
-                    .draw(dir, "benchmarks_truncated") &&
+                    .draw(out, "benchmarks_truncated") &&
                 drawn;
     }
     return drawn;

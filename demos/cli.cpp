@@ -3,8 +3,10 @@
 #include <unistd.h>
 
 #include <charconv>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <limits>
@@ -53,7 +55,8 @@ std::string Verdict::line(const std::string& method) const {
 }
 
 std::string exit_status_help() {
-    return "Exit status: 0 every run converged; 1 bad input file or unusable matrix (singular included); 2 bad flag; "
+    return "Exit status: 0 every run converged; 1 bad input file or unusable matrix (singular included), or output that "
+           "cannot be written; 2 bad flag; "
            "3 a descent diverged; 4 a run stopped without converging (max_iterations, stalled, ill_conditioned).";
 }
 
@@ -61,6 +64,8 @@ void add_output_flags(CLI::App& app, Common& c, const std::string& json_help) {
     app.add_option("--out", c.out_dir, "Directory for plots and CSV files (created if missing)")->capture_default_str();
     app.add_flag("--json", c.json, json_help);
     app.add_flag("--quiet", c.quiet, "Print only the results: no walkthrough, no progress");
+    app.add_flag("--full", c.full, "Print large matrices whole (more than 1000 entries, or rows wider than 120 characters, "
+                                   "are summarised: their edge rows and columns, with ...); --json always has them whole");
 }
 
 void add_matrix_flags(CLI::App& app, Common& c, const std::vector<std::string>& methods, const std::string& method_help) {
@@ -225,14 +230,13 @@ Progress progress_for(const Common& c, const std::string& label, long max_iterat
             .every = 500};
 }
 
-std::filesystem::path output_directory(const Common& c) {
-    const std::filesystem::path dir = c.out_dir;
-    std::error_code error;
-    std::filesystem::create_directories(dir, error);
-    if (error || !std::filesystem::is_directory(dir))
-        throw std::runtime_error("--out " + c.out_dir + ": cannot create the directory" +
-                                 (error ? " (" + error.message() + ")" : ""));
-    return dir;
+std::optional<OutputDir> output_directory(const Common& c) {
+    if (c.json) return std::nullopt;
+    try {
+        return std::optional<OutputDir>(std::in_place, c.out_dir);
+    } catch (const std::runtime_error& e) {
+        throw std::runtime_error(std::string("--out ") + e.what());
+    }
 }
 
 void LossCurves::add(const std::string& name, const std::string& label, const std::vector<double>& losses) {
@@ -241,30 +245,41 @@ void LossCurves::add(const std::string& name, const std::string& label, const st
     losses_.push_back(losses);
 }
 
-void LossCurves::write(const Common& c, const std::string& stem) const {
+void LossCurves::write(OutputDir& out, const std::string& stem) const {
     std::vector<plot::Series> series(losses_.size());
     for (std::size_t r = 0; r < losses_.size(); ++r) {
         series[r].name = names_[r];
         for (std::size_t i = 0; i < losses_[r].size(); ++i) series[r].points.emplace_back(i, losses_[r][i]);
     }
-    const std::filesystem::path dir = output_directory(c);
     const std::string csv = stem + "_losses.csv";
-    plot::write_csv(dir / csv, "iteration", series);
+    plot::write_csv(out, csv, "iteration", series);
     // A loss is a mean of squares of entries of size about 1 (relative, for the Riemannian SVD): entries that are
     // right to about 10 units of rounding, 10ε, give (10ε)² ≈ 5e-30. Below it is noise; the plot ends there.
     const double eps = std::numeric_limits<double>::epsilon();
-    std::cout << "wrote " << (dir / csv).string() << "\n";
+    std::cout << "wrote " << out.target(csv).string() << "\n";
     plot::Script("convergence.gp")
         .set("data", csv)
         .set("title", title_)
         .set("ylabel", loss_label_)
         .set_array("keys", labels_)
         .set("floor", (10 * eps) * (10 * eps))
-        .draw(dir, stem + "_convergence");
+        .draw(out, stem + "_convergence");
 }
 
-int run(CLI::App& app, int argc, char** argv, const std::function<int()>& body, const std::string& method,
-        const std::vector<std::string>& method_flags) {
+namespace {
+
+// Flushes stdout: "" if everything written to it arrived, else why not.
+std::string stdout_lost() {
+    errno = 0;
+    std::cout.flush();
+    const bool flushed = std::fflush(stdout) == 0;
+    const int error = errno;
+    if (flushed && !std::ferror(stdout) && std::cout.good()) return "";
+    return error != 0 ? std::strerror(error) : "a write failed";
+}
+
+int parse_and_run(CLI::App& app, int argc, char** argv, const std::function<int()>& body, const std::string& method,
+                  const std::vector<std::string>& method_flags) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ExtrasError& e) {
@@ -296,6 +311,17 @@ int run(CLI::App& app, int argc, char** argv, const std::function<int()>& body, 
         std::cerr << app.get_name() << ": error: " << e.what() << "\n";
         return exit_bad_input;
     }
+}
+
+}  // namespace
+
+int run(CLI::App& app, int argc, char** argv, const std::function<int()>& body, const std::string& method,
+        const std::vector<std::string>& method_flags) {
+    const int status = parse_and_run(app, argc, argv, body, method, method_flags);
+    const std::string lost = stdout_lost();
+    if (lost.empty()) return status;
+    std::cerr << app.get_name() << ": error: cannot write to standard output (" << lost << ")\n";
+    return exit_bad_input;
 }
 
 nlohmann::ordered_json to_json(const Matrix& m) {

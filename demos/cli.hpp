@@ -20,6 +20,7 @@
 
 #include "autodiff/matrix.hpp"
 #include "autodiff/optim.hpp"
+#include "io/output_dir.hpp"
 #include "io/tutorial_matrices.hpp"
 #include "linalg/iterate.hpp"
 
@@ -28,7 +29,8 @@ namespace tapegrad::demo {
 // The exit status of every demo is its verdict (the worst over the matrices it ran, in this order: 1, 2, 3, 4, 0).
 enum ExitStatus : int {
     exit_converged = 0,
-    exit_bad_input = 1,      // an unreadable file, or a matrix the problem cannot take (empty, singular, ...)
+    exit_bad_input = 1,      // an unreadable file, a matrix the problem cannot take (empty, singular, ...), or
+                             // output that cannot be written (--out, stdout)
     exit_bad_flag = 2,       // a flag that is unknown, malformed, out of range, or not taken by the chosen method
     exit_diverged = 3,       // a descent diverged
     exit_not_converged = 4,  // stopped without converging: max_iterations, stalled, ill_conditioned
@@ -67,11 +69,12 @@ struct Common {
     std::string out_dir = "out";             // --out
     bool json = false;                       // --json
     bool quiet = false;                      // --quiet
+    bool full = false;                       // --full: print large matrices whole
 
     bool user_matrix() const { return matrix_file || rows || cols; }
 };
 
-// --out, --json, --quiet. json_help says what --json prints.
+// --out, --json, --quiet, --full. json_help says what --json prints.
 void add_output_flags(CLI::App& app, Common& common, const std::string& json_help);
 // --matrix, --rows, --cols, --seed and --method (methods: the names --method takes; its help lists them).
 void add_matrix_flags(CLI::App& app, Common& common, const std::vector<std::string>& methods, const std::string& method_help);
@@ -152,8 +155,9 @@ std::string label(const NamedMatrix& m);
 // Progress on stderr when it is a terminal (and not --quiet or --json); nothing otherwise.
 Progress progress_for(const Common& common, const std::string& label, long max_iterations);
 
-// --out, created if missing.
-std::filesystem::path output_directory(const Common& common);
+// The run's output directory (--out), checked or created before any computing, so that a bad --out costs no
+// time; none with --json, which writes no files. The files are put in place by its commit() once all are written.
+std::optional<OutputDir> output_directory(const Common& common);
 
 // Each run's loss per iteration, written as one CSV (iteration, 0 for the guess, then a column per run, empty once
 // a run stopped) and drawn from it by gnuplot (io/plots/convergence.gp) on a log scale, the tutorial's "How fast does
@@ -165,9 +169,9 @@ public:
     LossCurves(std::string title, std::string loss_label)
         : title_(std::move(title)), loss_label_(std::move(loss_label)) {}
     void add(const std::string& name, const std::string& label, const std::vector<double>& losses);
-    // Writes <dir>/<stem>_losses.csv, <dir>/<stem>_convergence.gp and, with gnuplot, <dir>/<stem>_convergence.svg,
-    // and says so on stdout; without gnuplot it says on stderr that the plot was not drawn, and why, and goes on.
-    void write(const Common& common, const std::string& stem) const;
+    // Writes <stem>_losses.csv, <stem>_convergence.gp and, with gnuplot, <stem>_convergence.svg in out, and says
+    // so on stdout; without gnuplot it says on stderr that the plot was not drawn, and why, and goes on.
+    void write(OutputDir& out, const std::string& stem) const;
 
 private:
     std::string title_, loss_label_;
@@ -187,7 +191,8 @@ void resolve_optimizer(OptimizerKind optimizer, std::optional<double>& lr, std::
                        const MethodFlags& flags);
 
 // Parses the command line and runs `body`; --help prints and exits 0, a bad flag prints "<program>: error: ..."
-// and exits 2, and any exception from body prints its message and exits 1. Never lets an exception escape. A flag
+// and exits 2, and any exception from body prints its message and exits 1. Never lets an exception escape. Output
+// that could not be written (stdout a full disk, a closed pipe) exits 1 too: a result lost is not a success. A flag
 // the chosen method does not take is refused by name: "--lr is not a flag of trust-region, which takes ...".
 int run(CLI::App& app, int argc, char** argv, const std::function<int()>& body, const std::string& method = "",
         const std::vector<std::string>& method_flags = {});

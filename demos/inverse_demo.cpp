@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "demos/cli.hpp"
+#include "demos/matrix_text.hpp"
 #include "linalg/checks.hpp"
 #include "linalg/inverse/inverse.hpp"
 #include "linalg/metrics.hpp"
@@ -130,15 +131,16 @@ nlohmann::ordered_json to_json(const InverseResult& r, const InverseComparison& 
 }
 
 void print_walkthrough(const NamedMatrix& c, const std::string& method, InverseVariant variant, const InverseResult& r,
-                       const Reference& ref, const InverseComparison& cmp) {
+                       const Reference& ref, const InverseComparison& cmp, bool full) {
+    const auto text = [full](ConstMatrixRef m) { return demo::matrix_text(m, full); };
     const std::string product(product_name(variant));
-    std::cout << "== " << demo::label(c) << " ==\nM =\n" << c.M << "\n\n";
+    std::cout << "== " << demo::label(c) << " ==\nM =\n" << text(c.M) << "\n\n";
     std::printf("%s: %s (%.3f ms)\n\n", method.c_str(), r.report.message.c_str(), r.report.wall_seconds * 1e3);
-    std::cout << "X (" << method << ") =\n" << r.inverse << "\n";
-    std::cout << "LAPACK's inverse (dgetrf + dgetri) =\n" << ref.inverse << "\n";
+    std::cout << "X (" << method << ") =\n" << text(r.inverse) << "\n";
+    std::cout << "LAPACK's inverse (dgetrf + dgetri) =\n" << text(ref.inverse) << "\n";
     // The tutorial's check: the product the method drove to I is the identity.
-    if (variant != InverseVariant::left) std::cout << "X·M =\n" << matmul(r.inverse, c.M) << "\n";
-    if (variant != InverseVariant::right) std::cout << "M·X =\n" << matmul(c.M, r.inverse) << "\n";
+    if (variant != InverseVariant::left) std::cout << "X·M =\n" << text(matmul(r.inverse, c.M)) << "\n";
+    if (variant != InverseVariant::right) std::cout << "M·X =\n" << text(matmul(c.M, r.inverse)) << "\n";
     std::printf("\nresidual max|%s − I| %.2e, max error against LAPACK %.2e (relative %.2e), condition number %.4g\n\n",
                 product.c_str(), cmp.residual, cmp.max_error_vs_reference, cmp.relative_error, ref.condition);
 }
@@ -146,6 +148,7 @@ void print_walkthrough(const NamedMatrix& c, const std::string& method, InverseV
 int run_demo(const demo::Common& common, const std::string& method, InverseOptions& options, const demo::MethodFlags& flags) {
     if (auto* descent = std::get_if<InverseDescentOptions>(&options))
         demo::resolve_optimizer(descent->optimizer, descent->lr, descent->momentum, flags);
+    std::optional<OutputDir> out = demo::output_directory(common);  // a bad --out is refused before computing
     const auto [max_iterations, variant] =
         std::visit([](const auto& o) { return std::pair(o.max_iterations, o.variant); }, options);
     const char* loss = variant == InverseVariant::right  ? "loss = mse(X·M, I)"
@@ -171,10 +174,11 @@ int run_demo(const demo::Common& common, const std::string& method, InverseOptio
                         std::string(to_string(r.report.status)).c_str(), r.report.iterations, r.report.final_loss,
                         cmp.residual);
         else
-            print_walkthrough(c, method, variant, r, ref, cmp);
+            print_walkthrough(c, method, variant, r, ref, cmp, common.full);
         curves.add(c.name, demo::label(c), r.report.losses);
     }
-    curves.write(common, "inverse");
+    curves.write(*out, "inverse");
+    out->commit();
     std::cout << verdict.line(method) << "\n";
     return verdict.exit_status();
 }

@@ -5,6 +5,7 @@
 
 #include "autodiff/graphviz.hpp"
 #include "demos/cli.hpp"
+#include "demos/matrix_text.hpp"
 #include "io/plot.hpp"
 #include "linalg/losses.hpp"
 #include "linalg/metrics.hpp"
@@ -85,13 +86,14 @@ std::vector<std::string> flags_of(const std::string& method) {
 }
 
 void print_walkthrough(const NamedMatrix& c, const std::string& method, const SvdResult& r, const ReferenceSvd& ref,
-                       const SvdComparison& cmp) {
-    std::cout << "== " << demo::label(c) << " ==\nM =\n" << c.M << "\n\n";
+                       const SvdComparison& cmp, bool full) {
+    const auto text = [full](ConstMatrixRef m) { return demo::matrix_text(m, full); };
+    std::cout << "== " << demo::label(c) << " ==\nM =\n" << text(c.M) << "\n\n";
     std::printf("%s: %s (%.3f ms)\n\n", method.c_str(), r.report.message.c_str(), r.report.wall_seconds * 1e3);
     // The tutorial's three checks: the factors rebuild M, and U and V have orthonormal columns.
-    std::cout << "U S Vᵀ - M =\n" << reconstruct(r.U, r.singular_values, r.V) - c.M << "\n";
-    std::cout << "UᵀU =\n" << matmul(r.U.transpose(), r.U) << "\n";
-    std::cout << "VᵀV =\n" << matmul(r.V.transpose(), r.V) << "\n\n";
+    std::cout << "U S Vᵀ - M =\n" << text(reconstruct(r.U, r.singular_values, r.V) - c.M) << "\n";
+    std::cout << "UᵀU =\n" << text(matmul(r.U.transpose(), r.U)) << "\n";
+    std::cout << "VᵀV =\n" << text(matmul(r.V.transpose(), r.V)) << "\n\n";
     std::printf("%-6s %18s %18s %12s\n", "", method.c_str(), "LAPACK (dgesdd)", "difference");
     for (std::size_t j = 0; j < r.singular_values.size(); ++j)
         std::printf("σ%-4zu  %18.12g %18.12g %12.2e\n", j + 1, r.singular_values[j], ref.singular_values[j],
@@ -143,6 +145,7 @@ std::string penalty_loss_graph(const Matrix& M, std::uint64_t seed) {
 int run_demo(const demo::Common& common, const std::string& method, SvdOptions& options, const demo::MethodFlags& flags) {
     if (auto* penalty = std::get_if<PenaltyOptions>(&options))
         demo::resolve_optimizer(penalty->optimizer, penalty->lr, penalty->momentum, flags);
+    std::optional<OutputDir> out = demo::output_directory(common);  // a bad --out is refused before computing
     const long max_iterations = std::visit([](const auto& o) { return o.max_iterations; }, options);
     // What each method's report.losses holds (linalg/svd/svd.hpp).
     const char* loss = std::holds_alternative<PenaltyOptions>(options) ? "loss = mse(U·diag(d^2)·V^T, M) + penalties"
@@ -185,12 +188,13 @@ int run_demo(const demo::Common& common, const std::string& method, SvdOptions& 
                         std::string(to_string(r.report.status)).c_str(), r.report.iterations, r.report.final_loss,
                         cmp.max_singular_value_error);
         else
-            print_walkthrough(c, method, r, ref, cmp);
+            print_walkthrough(c, method, r, ref, cmp, common.full);
         curves.add(c.name, demo::label(c), r.report.losses);
     }
-    curves.write(common, "svd");
+    curves.write(*out, "svd");
     if (const auto* penalty = std::get_if<PenaltyOptions>(&options))
-        plot::draw_graph(demo::output_directory(common), "tape_svd_loss", penalty_loss_graph(runs.front().M, penalty->seed));
+        plot::draw_graph(*out, "tape_svd_loss", penalty_loss_graph(runs.front().M, penalty->seed));
+    out->commit();
     std::cout << verdict.line(method) << "\n";
     return verdict.exit_status();
 }

@@ -20,6 +20,7 @@ struct Results {
 };
 
 int run_demo(const demo::Common& o) {
+    std::optional<OutputDir> out = demo::output_directory(o);  // a bad --out is refused before computing
     const bool talk = !o.json && !o.quiet;
     Results r;
     Tape tape;
@@ -118,8 +119,7 @@ int run_demo(const demo::Common& o) {
 
     // The tape of z = x·y⁵ as a graph, and sin, the tape's first and second derivatives, cos and -sin over
     // [0, 2π] as a plot.
-    const std::filesystem::path dir = demo::output_directory(o);
-    plot::draw_graph(dir, "tape_z", z_graph);
+    plot::draw_graph(*out, "tape_z", z_graph);
     plot::Series sine{.name = "sin(x)"}, derivative{.name = "tape: d/dx sin(x)"}, cosine{.name = "cos(x)"};
     plot::Series second_derivative{.name = "tape: d²/dx² sin(x)"}, minus_sine{.name = "-sin(x)"};
     for (std::size_t j = 0; j < 100; ++j) {
@@ -130,12 +130,13 @@ int run_demo(const demo::Common& o) {
         second_derivative.points.emplace_back(v, second(0, j));
         minus_sine.points.emplace_back(v, -std::sin(v));
     }
-    plot::write_csv(dir / "sin_derivative.csv", "x", {sine, derivative, cosine, second_derivative, minus_sine});
-    std::cout << "wrote " << (dir / "sin_derivative.csv").string() << "\n";
+    plot::write_csv(*out, "sin_derivative.csv", "x", {sine, derivative, cosine, second_derivative, minus_sine});
+    std::cout << "wrote " << out->target("sin_derivative.csv").string() << "\n";
     plot::Script("sin_derivative.gp")
         .set("data", "sin_derivative.csv")
         .set("title", "tensors_demo: the tape finds d/dx sin = cos and d²/dx² sin = -sin")
-        .draw(dir, "sin_derivative");
+        .draw(*out, "sin_derivative");
+    out->commit();
     return 0;
 }
 

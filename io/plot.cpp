@@ -8,7 +8,6 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <iostream>
 #include <stdexcept>
 
@@ -43,11 +42,6 @@ std::string_view script_text(std::string_view name) {
     throw std::invalid_argument("no plot script named \"" + std::string(name) + "\" in io/plots/ (there are " + names + ")");
 }
 
-void write_text(const std::filesystem::path& path, std::string_view text) {
-    std::ofstream out(path);
-    if (!(out << text)) throw std::runtime_error(path.string() + ": cannot write the file");
-}
-
 // Runs `tool args...` in dir and waits for it: "" if it ran and exited 0, else why not. posix_spawnp reports a
 // tool that is not on the PATH as ENOENT, so a missing tool is told apart from one that failed.
 std::string run_tool(const std::filesystem::path& dir, std::vector<std::string> args, const std::string& package) {
@@ -71,26 +65,28 @@ std::string run_tool(const std::filesystem::path& dir, std::vector<std::string> 
            "; its message, if any, is above)";
 }
 
-// Runs the tool that draws dir/<stem>.svg from dir/<stem>.<source>; an old picture goes first, so a failed run
-// never leaves one that looks new. Says what it wrote on stdout, or what it did not draw and why on stderr.
-bool draw_svg(const std::filesystem::path& dir, const std::string& stem, const std::string& source,
-              std::vector<std::string> command, const std::string& package) {
-    const std::filesystem::path svg = dir / (stem + ".svg");
-    std::filesystem::remove(svg);
-    const std::string why = run_tool(dir, std::move(command), package);
-    if (why.empty() && std::filesystem::exists(svg)) {
-        std::cout << "wrote " << svg.string() << "\n";
+// Runs the tool that draws <stem>.svg from <stem>.<source>, in out's staging directory. Says what it wrote on
+// stdout, or what it did not draw and why on stderr; an old picture of that name then goes at commit, so a failed
+// run never leaves one that looks new.
+bool draw_svg(OutputDir& out, const std::string& stem, const std::string& source, std::vector<std::string> command,
+              const std::string& package) {
+    const std::string svg = stem + ".svg";
+    const std::string why = run_tool(out.staging(), std::move(command), package);
+    if (why.empty() && std::filesystem::exists(out.staging() / svg)) {
+        std::cout << "wrote " << out.target(svg).string() << "\n";
         return true;
     }
-    std::filesystem::remove(svg);  // what a failed run left, if anything
-    std::cerr << svg.string() << " was not drawn: " << (why.empty() ? "the tool wrote no file" : why) << ". Its input is "
-              << (dir / (stem + "." + source)).string() << ".\n";
+    std::error_code ignored;
+    std::filesystem::remove(out.staging() / svg, ignored);  // what a failed run left, if anything
+    out.remove_at_commit(svg);
+    std::cerr << out.target(svg).string() << " was not drawn: " << (why.empty() ? "the tool wrote no file" : why)
+              << ". Its input is " << out.target(stem + "." + source).string() << ".\n";
     return false;
 }
 
 }  // namespace
 
-void write_csv(const std::filesystem::path& path, const std::string& x_name, const std::vector<Series>& series) {
+void write_csv(const OutputDir& out, const std::string& name, const std::string& x_name, const std::vector<Series>& series) {
     std::vector<double> xs;  // every x of any series, once, ascending
     for (const Series& s : series)
         for (const auto& [x, y] : s.points) xs.push_back(x);
@@ -110,7 +106,7 @@ void write_csv(const std::filesystem::path& path, const std::string& x_name, con
         }
         text += "\n";
     }
-    write_text(path, text);
+    out.write(name, text);
 }
 
 Script::Script(std::string name) : name_(std::move(name)) { script_text(name_); }
@@ -132,18 +128,18 @@ Script& Script::set_array(const std::string& variable, const std::vector<std::st
     return *this;
 }
 
-bool Script::draw(const std::filesystem::path& dir, const std::string& stem) const {
-    write_text(dir / (stem + ".gp"),
+bool Script::draw(OutputDir& out, const std::string& stem) const {
+    out.write(stem + ".gp",
                "# Written from io/plots/style.gp and io/plots/" + name_ + ", with the settings below.\n"
                "# Draw it again (after an edit, say) in this directory: gnuplot " + stem + ".gp\n" + settings_ +
                "output = " + quoted(stem + ".svg") + "\n\n" + std::string(script_text("style.gp")) + "\n" +
                std::string(script_text(name_)));
-    return draw_svg(dir, stem, "gp", {"gnuplot", stem + ".gp"}, "gnuplot-nox");
+    return draw_svg(out, stem, "gp", {"gnuplot", stem + ".gp"}, "gnuplot-nox");
 }
 
-bool draw_graph(const std::filesystem::path& dir, const std::string& stem, const std::string& dot) {
-    write_text(dir / (stem + ".dot"), dot);
-    return draw_svg(dir, stem, "dot", {"dot", "-Tsvg", stem + ".dot", "-o", stem + ".svg"}, "graphviz");
+bool draw_graph(OutputDir& out, const std::string& stem, const std::string& dot) {
+    out.write(stem + ".dot", dot);
+    return draw_svg(out, stem, "dot", {"dot", "-Tsvg", stem + ".dot", "-o", stem + ".svg"}, "graphviz");
 }
 
 }  // namespace tapegrad::plot

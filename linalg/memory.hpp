@@ -23,7 +23,8 @@ std::size_t available_memory();
 std::string bytes_text(double bytes);
 
 // Throws OutOfMemory "<who>: <what> needs about <need> of memory, and <available> is available<hint>" when need is
-// more than available_memory(); an empty who leaves out "<who>: " (a demo's own error prefix says it). `hint` (e.g. "; the 10 largest triplets alone would need ...") may be empty.
+// more than available_memory(); an empty who leaves out "<who>: " (a demo's own error prefix says it). A need
+// of 64 MB or less passes unasked. `hint` (e.g. "; the 10 largest triplets alone would need ...") may be empty.
 void check_memory(const std::string& who, const std::string& what, double need, const std::string& hint = "");
 
 }  // namespace tapegrad

@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(cmake g++ make pkg-config
           doctest-dev libbenchmark-dev libopenblas-dev liblapacke-dev libcli11-dev nlohmann-json3-dev
           gnuplot-nox graphviz
+          libstb-dev                     # image_demo's pictures: stb_image and stb_image_write (io/image)
           libspectra-dev libeigen3-dev)  # the benchmarks' reference for the truncated SVD (bench/ only)
 packages+=("$@")  # extra packages a target needs (make bench-pytorch passes python3-torch)
 

@@ -1,5 +1,8 @@
 #pragma once
 // Small helpers shared by the tests.
+#include <sys/wait.h>
+
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -83,5 +86,25 @@ public:
 private:
     std::filesystem::path path_;
 };
+
+// What a program run as a user runs it did: its exit status, stdout and stderr.
+struct Run {
+    int exit_code = -1;
+    std::string out, err;
+};
+
+// Runs build/bin/<program> <args> with a time limit, capturing stdout, stderr and the exit status; `environment`
+// (e.g. "PATH=/nonexistent") is set for the program alone.
+inline Run run(const std::string& program, const std::string& args, const std::string& environment = "") {
+    const TempDir dir;
+    const std::string command = "timeout 120 env " + environment + " " + std::string(TAPEGRAD_BIN_DIR) + "/" + program +
+                                " " + args + " >" + (dir / "out").string() + " 2>" + (dir / "err").string();
+    const int status = std::system(command.c_str());
+    Run r;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    r.out = read_file(dir / "out");
+    r.err = read_file(dir / "err");
+    return r;
+}
 
 }  // namespace tapegrad::testing

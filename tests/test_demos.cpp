@@ -1,7 +1,6 @@
 // The three demo programs, run as a user runs them: default runs, --json output parsed, and every kind of
 // bad input rejected with a message and a non-zero exit (never a crash or a hang).
 #include <doctest/doctest.h>
-#include <sys/wait.h>
 
 #include <cmath>
 #include <cstdio>
@@ -13,28 +12,11 @@
 
 using tapegrad::testing::plotted_series;
 using tapegrad::testing::read_file;
+using tapegrad::testing::run;
+using tapegrad::testing::Run;
 using tapegrad::testing::TempDir;
 
 namespace {
-
-struct Run {
-    int exit_code = -1;
-    std::string out, err;
-};
-
-// Runs build/bin/<program> <args> with a time limit, capturing stdout, stderr and the exit status; `environment`
-// (e.g. "PATH=/nonexistent") is set for the program alone.
-Run run(const std::string& program, const std::string& args, const std::string& environment = "") {
-    const TempDir dir;
-    const std::string command = "timeout 120 env " + environment + " " + std::string(TAPEGRAD_BIN_DIR) + "/" + program +
-                                " " + args + " >" + (dir / "out").string() + " 2>" + (dir / "err").string();
-    const int status = std::system(command.c_str());
-    Run r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.out = read_file(dir / "out");
-    r.err = read_file(dir / "err");
-    return r;
-}
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
@@ -394,4 +376,105 @@ TEST_CASE("svd_demo: with --matrix or --rows the default is the most robust meth
     REQUIRE(hard.exit_code == 0);
     CHECK(nlohmann::json::parse(hard.out)["status"] == "converged");
     CHECK(nlohmann::json::parse(run("svd_demo", "--json").out)["method"] == "penalty");
+}
+
+TEST_CASE("--out is checked before computing: a directory that cannot be made is refused at once, exit status 1") {
+    for (const char* program : {"tensors_demo", "inverse_demo", "svd_demo"}) {
+        CAPTURE(program);
+        // 64x64 with the penalty method and adam takes seconds; the refusal comes before any of it.
+        const Run r = run(program, std::string(program) == std::string("svd_demo")
+                                       ? "--rows 64 --method penalty --optimizer adam --out /proc/tapegrad"
+                                       : "--out /proc/tapegrad");
+        CHECK(r.exit_code == 1);
+        CHECK(contains(r.err, "error: --out /proc/tapegrad: cannot create the directory"));
+        CHECK(r.out.empty());  // nothing computed, nothing printed
+    }
+}
+
+TEST_CASE("a symbolic link planted at an output file's name is replaced; the file it points to stays untouched") {
+    const TempDir out, elsewhere;
+    const std::string precious = "not the demo's to overwrite\n";
+    for (const char* name : {"inverse_losses.csv", "inverse_convergence.svg", "inverse_convergence.gp",
+                             "inverse_convergence.svg.tmp"}) {
+        std::ofstream(elsewhere / name) << precious;
+        std::filesystem::create_symlink(elsewhere / name, out / name);
+    }
+    const Run r = run("inverse_demo", "--quiet --iterations 50 --out " + out.path().string());
+    CHECK(r.exit_code == 4);
+    for (const char* name : {"inverse_losses.csv", "inverse_convergence.svg", "inverse_convergence.gp",
+                             "inverse_convergence.svg.tmp"})
+        CHECK_MESSAGE(read_file(elsewhere / name) == precious, name);
+    CHECK_FALSE(std::filesystem::is_symlink(out / "inverse_losses.csv"));
+    CHECK(read_file(out / "inverse_losses.csv").rfind("iteration,M1,M2\n", 0) == 0);
+    // The staging directory is gone; the planted name no file of the run has is left as it was.
+    for (const auto& entry : std::filesystem::directory_iterator(out.path()))
+        CHECK_MESSAGE(entry.path().filename().string().rfind(".tapegrad-staging", 0) != 0, entry.path().string());
+}
+
+TEST_CASE("a run that fails leaves the files of the last run as they were") {
+    const TempDir out, dir;
+    REQUIRE(run("inverse_demo", "--quiet --iterations 50 --out " + out.path().string()).exit_code == 4);
+    const std::string csv = read_file(out / "inverse_losses.csv");
+    const Run bad = run("inverse_demo", "--quiet --matrix " + write(dir, "singular.csv", "1,2\n2,4\n") + " --out " + out.path().string());
+    CHECK(bad.exit_code == 1);
+    CHECK(read_file(out / "inverse_losses.csv") == csv);
+    std::size_t files = 0;
+    for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(out.path())) ++files;
+    CHECK(files == 3);  // the CSV, the script and the plot: no staging directory left behind
+}
+
+TEST_CASE("output that cannot be written (stdout on a full disk) is an error, exit status 1") {
+    const TempDir out;
+    for (const char* program : {"tensors_demo", "inverse_demo", "svd_demo"}) {
+        CAPTURE(program);
+        const std::string command = "timeout 120 " + std::string(TAPEGRAD_BIN_DIR) + "/" + program + " --json > /dev/full 2>" +
+                                    (out / "err").string();
+        const int status = std::system(command.c_str());
+        CHECK((WIFEXITED(status) ? WEXITSTATUS(status) : -1) == 1);
+        CHECK(contains(read_file(out / "err"), "error: cannot write to standard output (No space left on device)"));
+    }
+}
+
+TEST_CASE("a large matrix is printed summarised, whole with --full, and whole in --json") {
+    const TempDir out;
+    const auto longest_line = [](const std::string& text) {
+        std::size_t longest = 0;
+        std::stringstream lines(text);
+        for (std::string line; std::getline(lines, line);) longest = std::max(longest, line.size());
+        return longest;
+    };
+    const Run summary = run("svd_demo", "--rows 64 --cols 64 --out " + out.path().string());
+    CHECK(summary.exit_code == 0);
+    CHECK(std::count(summary.out.begin(), summary.out.end(), '\n') < 120);
+    CHECK(longest_line(summary.out.substr(0, summary.out.find("trust-region:"))) <= 120);
+    CHECK(contains(summary.out, ", ..., "));
+    CHECK(contains(summary.out, "\n ...,\n"));
+    const Run full = run("svd_demo", "--rows 64 --cols 64 --full --out " + out.path().string());
+    CHECK(full.exit_code == 0);
+    CHECK(!contains(full.out, "..."));
+    CHECK(std::count(full.out.begin(), full.out.end(), '\n') > 4 * 64);
+    const Run json = run("svd_demo", "--rows 64 --cols 64 --json");
+    const auto j = nlohmann::json::parse(json.out);
+    CHECK(j["U"].size() == 64);
+    CHECK(j["U"][63].size() == 64);
+}
+
+TEST_CASE("the loss history grows as it fills: --iterations near 2^63 is a limit, not an allocation") {
+    const Run svd = run("svd_demo", "--rows 3 --iterations 9223372036854775807 --json");
+    CHECK(svd.exit_code == 0);
+    CHECK(nlohmann::json::parse(svd.out)["status"] == "converged");
+    const Run inverse = run("inverse_demo", "--rows 3 --iterations 100000000000 --json");
+    CHECK(inverse.exit_code == 0);
+    CHECK(nlohmann::json::parse(inverse.out)["options"]["iterations"] == 100000000000);
+}
+
+TEST_CASE("labels name the method that ran and a --matrix by its file name") {
+    const TempDir out;
+    const Run r = run("inverse_demo", "--matrix " + data("inverse_M1_4x4.csv") + " --out " + out.path().string());
+    CHECK(r.exit_code == 0);
+    CHECK(contains(r.out, "== inverse_M1_4x4.csv (4x4) =="));
+    CHECK(contains(r.out, "X (conjugate_gradient) ="));
+    const Run s = run("svd_demo", "--matrix " + data("svd_M1_5x4.csv") + " --out " + out.path().string());
+    CHECK(contains(s.out, "== svd_M1_5x4.csv (5x4) =="));
+    CHECK(contains(s.out, "trust-region    LAPACK (dgesdd)"));
 }

@@ -12,21 +12,25 @@ using testing::TempDir;
 
 TEST_CASE("plot::write_csv: a row for every x of any series, an empty cell where a series has none") {
     const TempDir dir;
-    plot::write_csv(dir / "t.csv", "iteration",
+    OutputDir out(dir.path());
+    plot::write_csv(out, "t.csv", "iteration",
                     {{.name = "a", .points = {{1, 0.5}, {2, 0.25}, {4, 1e-300}}}, {.name = "b", .points = {{2, -3}, {3, 0}}}});
+    out.commit();
     CHECK(read_file(dir / "t.csv") == "iteration,a,b\n1,0.5,\n2,0.25,-3\n3,,0\n4,1e-300,\n");
 }
 
 TEST_CASE("plot::Script: an unknown script is named; settings are written as gnuplot reads them") {
     CHECK(error_message([] { plot::Script("nope.gp"); }).find("no plot script named \"nope.gp\" in io/plots/") == 0);
     const TempDir dir;
+    OutputDir out(dir.path());
     plot::Script("convergence.gp")
         .set("data", "t.csv")
         .set("title", "a \"quoted\" \\ title")
         .set("ylabel", "‖X·M − I‖_F")
         .set_array("keys", {"one", "two"})
         .set("floor", 1e-30)
-        .draw(dir.path(), "t");  // no t.csv: gnuplot fails, which draw() reports; the script is written all the same
+        .draw(out, "t");  // no t.csv: gnuplot fails, which draw() reports; the script is written all the same
+    out.commit();
     const std::string script = read_file(dir / "t.gp");
     CHECK(script.find("title = \"a \\\"quoted\\\" \\\\ title\"\n") != std::string::npos);
     CHECK(script.find("array keys[2] = [\"one\", \"two\"]\n") != std::string::npos);
@@ -38,8 +42,9 @@ TEST_CASE("plot::Script: an unknown script is named; settings are written as gnu
 
 TEST_CASE("convergence.gp: each curve ends at the first point on the floor, marked there; zeros and noise below are not drawn") {
     const TempDir dir;
+    OutputDir out(dir.path());
     // a reaches the floor (1e-30) at iteration 3 and is noise after; b reaches it through an exact 0; c never does.
-    plot::write_csv(dir / "t.csv", "iteration",
+    plot::write_csv(out, "t.csv", "iteration",
                     {{.name = "a", .points = {{1, 1}, {2, 1e-10}, {3, 1e-31}, {4, 1e-20}, {5, 1e-33}}},
                      {.name = "b", .points = {{1, 0.5}, {2, 0}, {3, 1e-25}}},
                      {.name = "c", .points = {{1, 0.1}, {2, 0.01}, {3, 0.001}, {4, 1e-4}, {5, 1e-5}}}});
@@ -49,7 +54,8 @@ TEST_CASE("convergence.gp: each curve ends at the first point on the floor, mark
                 .set("ylabel", "loss")
                 .set_array("keys", {"a", "b", "c"})
                 .set("floor", 1e-30)
-                .draw(dir.path(), "t"));
+                .draw(out, "t"));
+    out.commit();
     const std::string svg = read_file(dir / "t.svg");
     CHECK(plotted_series(svg) == std::vector<std::string>{"a", "b", "c"});
     // gnuplot draws a series' legend sample and its line as one path: "M.. L.." for the sample, then "M.. L.. L.."

@@ -1,0 +1,73 @@
+#include "io/output_dir.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <system_error>
+
+namespace tapegrad {
+
+namespace {
+
+std::string why(int error) { return std::strerror(error); }
+
+}  // namespace
+
+OutputDir::OutputDir(std::filesystem::path dir) : dir_(std::move(dir)) {
+    const std::string name = dir_.string();
+    std::error_code error;
+    std::filesystem::create_directories(dir_, error);
+    if (error) throw std::runtime_error(name + ": cannot create the directory (" + error.message() + ")");
+    if (!std::filesystem::is_directory(dir_, error)) throw std::runtime_error(name + ": not a directory");
+    std::string pattern = (dir_ / ".tapegrad-staging-XXXXXX").string();
+    if (mkdtemp(pattern.data()) == nullptr)
+        throw std::runtime_error(name + ": cannot write in the directory (" + why(errno) + ")");
+    staging_ = pattern;
+}
+
+OutputDir::~OutputDir() {
+    std::error_code ignored;  // a destructor does not throw; at worst a staging directory is left behind
+    if (!committed_) std::filesystem::remove_all(staging_, ignored);
+}
+
+void OutputDir::write(const std::string& name, std::string_view text) const {
+    const std::filesystem::path path = staging_ / name;
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0) throw std::runtime_error(target(name).string() + ": cannot create the file (" + why(errno) + ")");
+    while (!text.empty()) {
+        const ssize_t wrote = ::write(fd, text.data(), text.size());
+        if (wrote < 0 && errno == EINTR) continue;
+        if (wrote <= 0) {
+            const int error = errno;
+            ::close(fd);
+            throw std::runtime_error(target(name).string() + ": cannot write the file (" + why(error) + ")");
+        }
+        text.remove_prefix(static_cast<std::size_t>(wrote));
+    }
+    if (::close(fd) != 0) throw std::runtime_error(target(name).string() + ": cannot write the file (" + why(errno) + ")");
+}
+
+void OutputDir::remove_at_commit(const std::string& name) { stale_.push_back(name); }
+
+void OutputDir::commit() {
+    std::vector<std::string> names;
+    for (const auto& entry : std::filesystem::directory_iterator(staging_)) names.push_back(entry.path().filename().string());
+    std::sort(names.begin(), names.end());
+    for (const std::string& name : names)
+        if (std::rename((staging_ / name).c_str(), target(name).c_str()) != 0)
+            throw std::runtime_error(target(name).string() + ": cannot move the new file into place (" + why(errno) + ")");
+    for (const std::string& name : stale_)
+        if (!std::binary_search(names.begin(), names.end(), name)) {
+            std::error_code ignored;  // gone already is as good
+            std::filesystem::remove(target(name), ignored);
+        }
+    committed_ = true;
+    std::error_code ignored;
+    std::filesystem::remove(staging_, ignored);
+}
+
+}  // namespace tapegrad

@@ -1,0 +1,84 @@
+// io/output_dir.hpp: a run's files appear together at commit, never through a planted symbolic link, and a run
+// that fails leaves the old files as they were.
+#include <doctest/doctest.h>
+
+#include "helpers.hpp"
+#include "io/output_dir.hpp"
+
+using namespace tapegrad;
+using testing::error_message;
+using testing::read_file;
+using testing::TempDir;
+
+namespace {
+
+void write_text(const std::filesystem::path& path, const std::string& text) { std::ofstream(path) << text; }
+
+// The names in dir, sorted.
+std::vector<std::string> names_in(const std::filesystem::path& dir) {
+    std::vector<std::string> names;
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) names.push_back(entry.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+}  // namespace
+
+TEST_CASE("OutputDir: files appear at commit, all together, and the staging directory goes") {
+    const TempDir dir;
+    const std::filesystem::path out = dir / "new" / "out";  // created, parents too
+    {
+        OutputDir o(out);
+        CHECK(std::filesystem::is_directory(out));
+        o.write("a.csv", "1,2\n");
+        o.write("b.gp", "plot 1\n");
+        CHECK(names_in(out).size() == 1);  // only the staging directory so far
+        CHECK(o.target("a.csv") == out / "a.csv");
+        o.commit();
+    }
+    CHECK(names_in(out) == std::vector<std::string>{"a.csv", "b.gp"});
+    CHECK(read_file(out / "a.csv") == "1,2\n");
+}
+
+TEST_CASE("OutputDir: a run that fails before commit leaves the old files as they were, and no staging directory") {
+    const TempDir dir;
+    write_text(dir / "a.csv", "old\n");
+    {
+        OutputDir o(dir.path());
+        o.write("a.csv", "new\n");
+        o.write("b.csv", "new\n");
+    }  // no commit: the run failed
+    CHECK(names_in(dir.path()) == std::vector<std::string>{"a.csv"});
+    CHECK(read_file(dir / "a.csv") == "old\n");
+}
+
+TEST_CASE("OutputDir: a symbolic link planted at a target's name is replaced, its target untouched") {
+    const TempDir dir, elsewhere;
+    write_text(elsewhere / "precious", "keep me\n");
+    std::filesystem::create_symlink(elsewhere / "precious", dir / "a.csv");
+    OutputDir o(dir.path());
+    o.write("a.csv", "new\n");
+    o.commit();
+    CHECK(read_file(elsewhere / "precious") == "keep me\n");
+    CHECK_FALSE(std::filesystem::is_symlink(dir / "a.csv"));
+    CHECK(read_file(dir / "a.csv") == "new\n");
+}
+
+TEST_CASE("OutputDir: a file is written once; remove_at_commit takes an old file away") {
+    const TempDir dir;
+    write_text(dir / "old.svg", "stale\n");
+    OutputDir o(dir.path());
+    o.write("a.csv", "1\n");
+    CHECK(error_message([&] { o.write("a.csv", "2\n"); }).find("a.csv: cannot create the file (File exists)") != std::string::npos);
+    o.remove_at_commit("old.svg");
+    o.commit();
+    CHECK(names_in(dir.path()) == std::vector<std::string>{"a.csv"});
+}
+
+TEST_CASE("OutputDir: a directory that cannot be made or written in is named, before anything is computed") {
+    CHECK(error_message([] { OutputDir o("/proc/tapegrad"); }) == "/proc/tapegrad: cannot create the directory (No such file or directory)");
+    const TempDir dir;
+    write_text(dir / "file", "x");
+    CHECK(error_message([&] { OutputDir o(dir / "file"); }).find("file: cannot create the directory") != std::string::npos);
+    CHECK(error_message([] { OutputDir o("/proc"); }).find("/proc: cannot write in the directory") == 0);
+}
