@@ -32,4 +32,12 @@ struct GradcheckResult {
 GradcheckResult gradcheck(const std::function<Var(Tape&)>& f, const std::vector<Parameter*>& params,
                           const GradcheckOptions& options = {});
 
+// The second-order check (PyTorch's gradgradcheck), along a seeded random direction v: jvp against the central
+// difference of the (projected) value, (f(x + εv) - f(x - εv))/2ε, then hvp's H·v, entry by entry, against the
+// central difference of the tape's gradients, (∇f(x + εv) - ∇f(x - εv))/2ε. The same tolerances and the same
+// projection as gradcheck; the message names the worst entry, or the jvp when that is what failed. Parameters'
+// values, .grad, .tangent and .grad_tangent are the same afterwards as before.
+GradcheckResult gradgradcheck(const std::function<Var(Tape&)>& f, const std::vector<Parameter*>& params,
+                              const GradcheckOptions& options = {});
+
 }  // namespace tapegrad

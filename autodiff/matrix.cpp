@@ -63,9 +63,9 @@ Matrix Matrix::random(std::size_t rows, std::size_t cols, std::uint64_t seed) {
     return m;
 }
 
-Matrix Matrix::diagonal(ConstMatrixRef vector) {
+Matrix Matrix::diag(ConstMatrixRef vector) {
     if (vector.rows != 1 && vector.cols != 1)
-        throw std::invalid_argument("Matrix::diagonal: expects a row or column vector, got " + to_string(vector.shape()));
+        throw std::invalid_argument("Matrix::diag: expects a row or column vector, got " + to_string(vector.shape()));
     const std::size_t n = vector.size();
     Matrix m(n, n);
     for (std::size_t i = 0; i < n; ++i) m(i, i) = vector.data[i];
@@ -201,5 +201,7 @@ std::string to_string(ConstMatrixRef m, int decimals) {
 }
 
 std::ostream& operator<<(std::ostream& out, const Matrix& m) { return out << to_string(m); }
+
+std::ostream& operator<<(std::ostream& out, ConstMatrixRef m) { return out << to_string(m); }
 
 }  // namespace tapegrad

@@ -54,8 +54,9 @@ public:
     static Matrix linspace(double first, double last, std::size_t n);
     // Uniform [0, 1) entries from a seed: the same numbers on every platform.
     static Matrix random(std::size_t rows, std::size_t cols, std::uint64_t seed);
-    // A diagonal matrix with the vector's entries (a row or a column) on its diagonal.
-    static Matrix diagonal(ConstMatrixRef vector);
+    // A diagonal matrix with the vector's entries (a row or a column) on its diagonal: the op diag's name (and
+    // the op diagonal() the other way, a matrix's diagonal as a row).
+    static Matrix diag(ConstMatrixRef vector);
 
     std::size_t rows() const { return rows_; }
     std::size_t cols() const { return cols_; }
@@ -116,5 +117,6 @@ bool all_finite(ConstMatrixRef a);
 // Printing like torch with sci_mode=False: fixed 4 decimals, columns right-aligned, "-0.0000" kept.
 std::string to_string(ConstMatrixRef m, int decimals = 4);
 std::ostream& operator<<(std::ostream& out, const Matrix& m);
+std::ostream& operator<<(std::ostream& out, ConstMatrixRef m);  // a view prints as its matrix: std::cout << v.value()
 
 }  // namespace tapegrad

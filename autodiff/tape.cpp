@@ -12,6 +12,19 @@ void Var::throw_empty() { throw std::logic_error("Var: used before being recorde
 
 bool Var::requires_grad() const { return static_cast<bool>(tape().node(*this).grad); }
 
+ConstMatrixRef Var::grad() const {
+    const MatrixRef g = tape().node(*this).grad;
+    if (!g) throw std::logic_error("Var::grad: no parameter feeds this node, so it has no adjoint");
+    return g;
+}
+
+ConstMatrixRef Var::tangent() const {
+    tape().node(*this);  // throws on a stale Var
+    const MatrixRef t = tape().tangent(index_);
+    if (!t) throw std::logic_error("Var::tangent: no jvp() or hvp() has run through this node (or no parameter feeds it)");
+    return t;
+}
+
 double Var::item() const {
     const ConstMatrixRef v = value();
     if (v.rows != 1 || v.cols != 1)
@@ -52,10 +65,36 @@ void Tape::clear() {
     nodes_.clear();  // keeps its capacity
     values_.reset();
     adjoints_.reset();
+    tangent_memory_.reset();
+    tangents_.clear();
+    grad_tangents_.clear();
+    swept_ = no_input;
     ++generation_;
 }
 
 // --- the reverse sweep ---
+
+namespace {
+
+// Nodes 0..last in reverse order of recording: every node's adjoint is complete before its rule reads it.
+void reverse_sweep(Tape& tape, std::size_t last) {
+    for (std::size_t i = last + 1; i-- > 0;)
+        if (const Node& n = tape.node(static_cast<std::uint32_t>(i)); n.rules) n.rules->backward(tape, n);
+}
+
+// Parameters accumulate: p.grad += adjoint of each leaf recorded from p (PyTorch's AccumulateGrad).
+void flush_into_parameters(const Tape& tape, std::size_t last) {
+    for (std::size_t i = 0; i <= last; ++i)
+        if (const Node& n = tape.node(static_cast<std::uint32_t>(i)); Parameter* const p = n.parameter) {
+            if (p->grad.shape() != n.grad.shape())  // .grad is the caller's: it may have been replaced
+                throw shape_error("backward", "the parameter's gradient is", p->grad.shape(), "but was recorded as",
+                                  n.grad.shape());
+            double* const grad = p->grad.data();
+            for (std::size_t k = 0; k < n.grad.size(); ++k) grad[k] += n.grad.data[k];
+        }
+}
+
+}  // namespace
 
 void backward(const Var& y) {
     if (y.shape() != Shape{1, 1})
@@ -74,24 +113,75 @@ void backward(const Var& y, ConstMatrixRef seed) {
     if (!out.grad)
         throw std::invalid_argument("backward: the output depends on no parameter (or was recorded under NoGrad)");
 
-    std::vector<Node>& nodes = tape.nodes_;
     const std::size_t last = y.index();
     // Adjoints start at zero (they share an arena, so that is one pass); the output's is the seed.
     tape.adjoints_.zero();
     std::copy(seed.data, seed.data + seed.size(), out.grad.data);
+    reverse_sweep(tape, last);
+    flush_into_parameters(tape, last);
+    tape.swept_ = seed.size() == 1 && seed.data[0] == 1.0 ? y.index() : no_input;
+}
 
-    // Reverse order of recording: every node's adjoint is complete before its rule reads it.
-    for (std::size_t i = last + 1; i-- > 0;)
-        if (nodes[i].backward) nodes[i].backward(tape, nodes[i]);
+// --- forward mode ---
 
-    // Parameters accumulate: p.grad += adjoint of each leaf recorded from p (PyTorch's AccumulateGrad).
+// Gives every node 0..last that a parameter feeds a tangent and a grad tangent, all zero, then runs the tangent
+// rules in recording order: a leaf's tangent is its parameter's, every other node's comes from its inputs'.
+void Tape::forward_sweep(std::size_t last) {
+    tangent_memory_.reset();
+    tangents_.assign(last + 1, MatrixRef{});  // keeps its capacity: no heap allocation once warm
+    grad_tangents_.assign(last + 1, MatrixRef{});
     for (std::size_t i = 0; i <= last; ++i)
-        if (Parameter* const p = nodes[i].parameter) {
-            if (p->grad.shape() != nodes[i].grad.shape())  // .grad is the caller's: it may have been replaced
-                throw shape_error("backward", "the parameter's gradient is", p->grad.shape(), "but was recorded as",
-                                  nodes[i].grad.shape());
-            double* const grad = p->grad.data();
-            for (std::size_t k = 0; k < nodes[i].grad.size(); ++k) grad[k] += nodes[i].grad.data[k];
+        if (nodes_[i].grad) {
+            tangents_[i] = tangent_memory_.allocate(nodes_[i].value.shape());
+            grad_tangents_[i] = tangent_memory_.allocate(nodes_[i].value.shape());
+        }
+    tangent_memory_.zero();
+    for (std::size_t i = 0; i <= last; ++i) {
+        const Node& n = nodes_[i];
+        if (n.rules) {
+            n.rules->tangent(*this, n);
+        } else if (n.parameter != nullptr && !n.parameter->tangent.empty()) {
+            const Matrix& v = n.parameter->tangent;
+            if (v.shape() != n.value.shape())
+                throw shape_error("jvp", "a parameter's tangent is", v.shape(), "but its value is", n.value.shape());
+            std::copy(v.data(), v.data() + v.size(), tangents_[i].data);
+        }
+    }
+}
+
+ConstMatrixRef jvp(const Var& y) {
+    Tape& tape = y.tape();
+    if (!tape.node(y).grad)
+        throw std::invalid_argument("jvp: the output depends on no parameter (or was recorded under NoGrad)");
+    tape.forward_sweep(y.index());
+    return tape.tangents_[y.index()];
+}
+
+// Forward over reverse. The reverse sweep computes each adjoint G from the adjoints after it; its derivative
+// along v, the grad tangent Ġ, follows the same sweep: each rule is linear in G, so Ġ flows back through the
+// very same rules, and where a rule also reads its inputs' values (a nonlinear op), their tangents add the
+// curvature term. Both are linear in Ġ's sources, so: every curvature term first, then the ordinary rules run
+// once more with each node's adjoint pointed at its grad tangent.
+void hvp(const Var& y) {
+    Tape& tape = y.tape();
+    const std::size_t last = y.index();
+    if (tape.node(y).grad && tape.swept_ == y.index() && y.shape() == Shape{1, 1})
+        flush_into_parameters(tape, last);  // the adjoints G, which the curvature terms read, are already there
+    else
+        backward(y);  // checks y
+    tape.forward_sweep(last);
+    std::vector<Node>& nodes = tape.nodes_;
+    for (std::size_t i = 0; i <= last; ++i)
+        if (nodes[i].rules && nodes[i].rules->curvature) nodes[i].rules->curvature(tape, nodes[i]);
+    // y's own grad tangent stays 0: the seed 1 does not move with v.
+    for (std::size_t i = 0; i <= last; ++i) std::swap(nodes[i].grad, tape.grad_tangents_[i]);
+    reverse_sweep(tape, last);
+    for (std::size_t i = 0; i <= last; ++i) std::swap(nodes[i].grad, tape.grad_tangents_[i]);
+
+    for (std::size_t i = 0; i <= last; ++i)
+        if (Parameter* p = nodes[i].parameter; p != nullptr) {
+            if (p->grad_tangent.shape() != p->value.shape()) p->grad_tangent = Matrix(p->value.rows(), p->value.cols());
+            p->grad_tangent.add_scaled(tape.grad_tangents_[i], 1.0);
         }
 }
 

@@ -23,17 +23,33 @@ struct Node;
 
 // A leaf that wants a gradient: its value and .grad outlive every tape it is recorded on. Gradients
 // *accumulate* into .grad (as in PyTorch) until zero_grad(), so grads from several backward calls add up.
+// For second derivatives, .tangent is a direction v (empty means 0): jvp() moves the parameter along it, and
+// hvp() adds the Hessian-vector product H·v into .grad_tangent (allocated on first use, then accumulated).
 struct Parameter {
     Matrix value;
     Matrix grad;
+    Matrix tangent;
+    Matrix grad_tangent;
 
     explicit Parameter(Matrix initial) : value(std::move(initial)), grad(value.rows(), value.cols()) {}
-    void zero_grad() { grad.fill(0.0); }
+    void zero_grad() {
+        grad.fill(0.0);
+        grad_tangent.fill(0.0);
+    }
     Shape shape() const { return value.shape(); }
 };
 
-// A derivative rule: reads the node's adjoint and adds each input's share into that input's adjoint.
-using BackwardRule = void (*)(Tape& tape, const Node& node);
+// A derivative rule. Each reads the node and its inputs through the tape and adds into matrices they point to.
+using Rule = void (*)(Tape& tape, const Node& node);
+
+// An op's rules, three views of one derivative (ops.hpp lists them; docs/autodiff.md traces them):
+struct Rules {
+    Rule backward;  // reverse mode: the node's adjoint G, times the op's derivative, added into each input's adjoint
+    Rule tangent;   // forward mode: the inputs' tangents (ẋ), through the op's derivative, added into the node's tangent
+    // For Hessian-vector products: the derivative of `backward` along the tangents with G held fixed, added into
+    // the inputs' grad tangents. Null when the op is linear, as its backward rule then reads no input's value.
+    Rule curvature = nullptr;
+};
 
 inline constexpr std::uint32_t no_input = UINT32_MAX;
 
@@ -41,7 +57,7 @@ struct Node {
     const char* op = "";              // the op that made it, as ops.hpp names it: "matmul", "pow"; "param" for a leaf
     MatrixRef value;                  // what the op computed
     MatrixRef grad;                   // its adjoint ∂out/∂value; null when no parameter feeds this node
-    BackwardRule backward = nullptr;  // null for leaves
+    const Rules* rules = nullptr;     // null for leaves, and for nodes no parameter feeds
     std::uint32_t a = no_input;       // inputs, as positions on the tape
     std::uint32_t b = no_input;
     double scalar = 0.0;              // the op's constant, e.g. the c of c·x or the p of x^p
@@ -60,6 +76,12 @@ public:
     std::size_t cols() const { return shape().cols; }
     double item() const;  // the number inside a 1x1 result
     bool requires_grad() const;
+    // The adjoint ∂y/∂(this) from the last backward(y) on this recording (PyTorch's retain_grad, always on);
+    // throws if no parameter feeds this node.
+    ConstMatrixRef grad() const;
+    // The tangent from the last jvp() or hvp() on this recording: this value's derivative along the
+    // parameters' tangents.
+    ConstMatrixRef tangent() const;
     bool empty() const { return tape_ == nullptr; }
 
     Tape& tape() const {
@@ -119,13 +141,13 @@ public:
     // Appends a node of the given shape, made by op, fed by a (and b, if not empty). It gets an adjoint only if
     // grads are enabled and an input has one. Inline, and the node built in one go: at the tutorial's sizes
     // recording is a large part of an op's cost, and here an op's constant arguments fold away (issue 12).
-    Recorded record(const char* op, Shape shape, BackwardRule rule, const Var& a, const Var& b = {}, double scalar = 0.0) {
+    Recorded record(const char* op, Shape shape, const Rules& rules, const Var& a, const Var& b = {}, double scalar = 0.0) {
         const bool a_has_grad = static_cast<bool>(node(a).grad);  // each node() throws on a stale or foreign Var
         const bool b_has_grad = !b.empty() && node(b).grad;
         const bool wants_grad = grad_enabled_ && (a_has_grad || b_has_grad);
         const MatrixRef value = values_.allocate(shape);
         const MatrixRef grad = wants_grad ? adjoints_.allocate(shape) : MatrixRef{};
-        Node& n = nodes_.emplace_back(op, value, grad, wants_grad ? rule : nullptr, a.index_,
+        Node& n = nodes_.emplace_back(op, value, grad, wants_grad ? &rules : nullptr, a.index_,
                                       b.empty() ? no_input : b.index_, scalar);
         return {Var(this, static_cast<std::uint32_t>(nodes_.size() - 1), generation_), n};
     }
@@ -133,6 +155,11 @@ public:
     MatrixRef scratch(Shape shape) { return values_.allocate(shape); }
     ConstMatrixRef value(std::uint32_t i) const { return nodes_[i].value; }
     MatrixRef grad(std::uint32_t i) const { return i == no_input ? MatrixRef{} : nodes_[i].grad; }
+    // Node i's tangent ẋ and the tangent of its adjoint Ġ, during jvp() and hvp(); null where no parameter
+    // feeds node i (its tangent is 0).
+    MatrixRef tangent(std::uint32_t i) const { return i < tangents_.size() ? tangents_[i] : MatrixRef{}; }
+    MatrixRef grad_tangent(std::uint32_t i) const { return i < grad_tangents_.size() ? grad_tangents_[i] : MatrixRef{}; }
+    MatrixRef tangent(const Node& n) const { return tangent(static_cast<std::uint32_t>(&n - nodes_.data())); }
     // The node at position i < size() of this recording: for code that walks the tape, such as to_dot.
     const Node& node(std::uint32_t i) const { return nodes_[i]; }
     // The node behind v; throws std::logic_error if v belongs to another tape or to a cleared recording. No
@@ -147,6 +174,9 @@ public:
 private:
     friend class NoGrad;
     friend void backward(const Var& y, ConstMatrixRef seed);
+    friend ConstMatrixRef jvp(const Var& y);
+    friend void hvp(const Var& y);
+    void forward_sweep(std::size_t last);
 
     Var leaf(const char* op, ConstMatrixRef value, Parameter* parameter);
     [[noreturn]] void throw_stale(const Var& v) const;
@@ -154,8 +184,14 @@ private:
     std::vector<Node> nodes_;
     Arena values_;    // every node's value, and scratch
     Arena adjoints_;  // every node's adjoint: kept apart so backward() zeroes them all in one pass
+    // Forward mode's memory, used only by jvp() and hvp(): a tangent and a grad tangent per node (by position).
+    Arena tangent_memory_;
+    std::vector<MatrixRef> tangents_;
+    std::vector<MatrixRef> grad_tangents_;
     std::uint32_t generation_ = 0;
     bool grad_enabled_ = true;
+    // The node whose backward() with seed 1 the adjoints hold (no_input if none): hvp() then skips that sweep.
+    std::uint32_t swept_ = no_input;
 };
 
 // While alive, ops on this tape record values but no gradients: for updates and evaluation.
@@ -178,10 +214,20 @@ void backward(const Var& y);
 // Reverse sweep from any result, seeded with ∂L/∂y (PyTorch's y.backward(seed)); seed has y's shape.
 void backward(const Var& y, ConstMatrixRef seed);
 
+// Forward mode: the derivative of y along the parameters' .tangent (JAX's jvp, PyTorch's forward AD), one
+// sweep in recording order through each op's tangent rule. The view lives until the next jvp, hvp or clear.
+ConstMatrixRef jvp(const Var& y);
+// The exact Hessian-vector product of a 1x1 y: adds H·v into each parameter's .grad_tangent, v being the
+// parameters' .tangent, and ∂y/∂p into .grad as backward(y) does (its reverse sweep is skipped when the last
+// sweep on this recording was backward(y), whose adjoints are still there: many products at one point cost
+// two sweeps each). Forward over reverse: the reverse sweep,
+// differentiated along v (docs/autodiff.md traces it on z = x·y⁵).
+void hvp(const Var& y);
+
 // The op helper: records on the tape of `a`. Shorthand for a.tape().record(...).
-inline Tape::Recorded record(const char* op, Shape shape, BackwardRule rule, const Var& a, const Var& b = {},
+inline Tape::Recorded record(const char* op, Shape shape, const Rules& rules, const Var& a, const Var& b = {},
                              double scalar = 0.0) {
-    return a.tape().record(op, shape, rule, a, b, scalar);
+    return a.tape().record(op, shape, rules, a, b, scalar);
 }
 
 }  // namespace tapegrad

@@ -2,7 +2,7 @@
 // hand-derived gradient (bench/handwritten.hpp), followed by the same optimiser update. The ratio of the two is
 // what the tape costs over the floor.
 //
-// Names: svd_step_{autodiff,handwritten}/m/n and inverse_step_{autodiff,handwritten}/n/n. Counters:
+// Names: svd_step_{autodiff,handwritten,hvp}/m/n and inverse_step_{autodiff,handwritten}/n/n. Counters:
 // allocs_per_iter (heap allocations per timed step, after two warm-up steps) and flops (a rate: the flops of
 // one step, formulas below, times iterations over time).
 #include <benchmark/benchmark.h>
@@ -70,6 +70,20 @@ void svd_step_autodiff(benchmark::State& state) {
     require_finite(state, {&p.U, &p.d, &p.V});
 }
 
+// The autodiff step with an exact Hessian-vector product along fixed random tangents in place of backward (hvp
+// runs the reverse sweep too): its ratio to svd_step_autodiff is what the second order costs.
+void svd_step_hvp(benchmark::State& state) {
+    SvdProblem p(arg(state, 0), arg(state, 1));
+    for (Parameter* x : {&p.U, &p.d, &p.V}) x->tangent = Matrix::random(x->value.rows(), x->value.cols(), 4);
+    time_steps(state, [&] {
+        p.tape.clear();
+        p.sgd.zero_grad();
+        hvp(svd_penalty_loss(p.tape.param(p.U), p.tape.param(p.d), p.tape.param(p.V), p.M, p.I));
+        p.sgd.step();
+    }, svd_step_flops(arg(state, 0), arg(state, 1)));
+    require_finite(state, {&p.U, &p.d, &p.V});
+}
+
 void svd_step_handwritten(benchmark::State& state) {
     SvdProblem p(arg(state, 0), arg(state, 1));
     time_steps(state, [&] { p.step_handwritten(); }, svd_step_flops(arg(state, 0), arg(state, 1)));
@@ -102,6 +116,7 @@ void register_step_benchmarks() {
     const std::vector<Shape> inverse_shapes = {{4, 4}, {16, 16}, {64, 64}, {256, 256}, {512, 512}};
     register_family("svd_step_autodiff", svd_step_autodiff, svd_shapes);
     register_family("svd_step_handwritten", svd_step_handwritten, svd_shapes);
+    register_family("svd_step_hvp", svd_step_hvp, svd_shapes);
     register_family("inverse_step_autodiff", inverse_step_autodiff, inverse_shapes);
     register_family("inverse_step_handwritten", inverse_step_handwritten, inverse_shapes);
 }

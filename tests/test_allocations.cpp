@@ -19,16 +19,22 @@ using namespace tapegrad;
 namespace {
 
 // Runs `iterations` steps of the tutorial's SVD descent at m x n and returns the heap allocations they made.
-long allocations_per_run(std::size_t m, std::size_t n, int iterations, bool with_optimizer) {
+// With hvp, each step also takes an exact Hessian-vector product (along the parameters' tangents).
+long allocations_per_run(std::size_t m, std::size_t n, int iterations, bool with_optimizer, bool with_hvp = false) {
     const std::size_t k = std::min(m, n);
     const Matrix M = Matrix::random(m, n, 314), I = Matrix::identity(k);
     Parameter U(Matrix::random(m, k, 1)), d(Matrix::random(1, k, 2)), V(Matrix::random(n, k, 3));
+    U.tangent = Matrix::random(m, k, 4), d.tangent = Matrix::random(1, k, 5), V.tangent = Matrix::random(n, k, 6);
     Sgd sgd({&U, &d, &V}, {.lr = 0.01, .momentum = 0.9});
     Tape tape;
     const auto step = [&] {
         tape.clear();
         sgd.zero_grad();
-        backward(svd_penalty_loss(tape.param(U), tape.param(d), tape.param(V), M, I));
+        const Var loss = svd_penalty_loss(tape.param(U), tape.param(d), tape.param(V), M, I);
+        if (with_hvp)
+            hvp(loss);
+        else
+            backward(loss);
         if (with_optimizer) sgd.step();
     };
     for (int i = 0; i < 3; ++i) step();  // warm-up: the tape's node list and arena reach their size
@@ -52,6 +58,11 @@ TEST_CASE("allocations: 100 iterations of the tutorial's SVD loss, record and ba
 TEST_CASE("allocations: with the optimiser step and at a BLAS-sized 64x64, still nothing") {
     CHECK(allocations_per_run(5, 4, 100, true) == 0);
     CHECK(allocations_per_run(64, 64, 10, true) == 0);
+}
+
+TEST_CASE("allocations: an exact Hessian-vector product per step (forward over reverse) allocates nothing either") {
+    CHECK(allocations_per_run(5, 4, 100, true, true) == 0);
+    CHECK(allocations_per_run(64, 64, 10, true, true) == 0);
 }
 
 TEST_CASE("allocations: the hand-derived gradients allocate nothing per call, small and BLAS-sized") {

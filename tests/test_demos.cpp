@@ -44,6 +44,9 @@ TEST_CASE("tensors_demo: the tutorial's part 0 numbers, the tape's graph, the pl
     CHECK(contains(r.out, "dot(a, b) = 32"));
     CHECK(contains(r.out, "dz/dx = y⁵ = 16807"));
     CHECK(contains(r.out, "dz/dy = 5xy⁴ = 36015"));
+    CHECK(contains(r.out, "d²z/dx² = 0 (closed form 0)"));
+    CHECK(contains(r.out, "d²z/dxdy = 5y⁴ = 12005 (closed form 12005)"));
+    CHECK(contains(r.out, "d²z/dy² = 20xy³ = 20580 (closed form 20580)"));
     // The graph of z = x·y⁵ after backward: x's adjoint is dz/dx, y's dz/dy, pow's ∂z/∂(y⁵) = x.
     const std::string dot = read_file(out / "tape_z.dot");
     CHECK(contains(dot, "n0 [label=\"#0 x = param | 1x1 | value 3 | adjoint 16807\"]"));
@@ -51,20 +54,23 @@ TEST_CASE("tensors_demo: the tutorial's part 0 numbers, the tape's graph, the pl
     CHECK(contains(dot, "n2 [label=\"#2 pow 5 | 1x1 | value 16807 | adjoint 3\"]"));
     CHECK(contains(dot, "n3 [label=\"#3 z = multiply | 1x1 | value 50421 | adjoint 1\"]"));
     CHECK(contains(read_file(out / "tape_z.svg"), "adjoint 36015"));
-    // The plot: sin, cos, and the tape's derivative on cos, from the CSV it was drawn from.
+    // The plot: sin, cos, the tape's derivative on cos, -sin and the tape's second derivative on it, from the CSV
+    // it was drawn from.
     CHECK(plotted_series(read_file(out / "sin_derivative.svg")) ==
-          std::vector<std::string>{"sin(x)", "cos(x)", "tape: d/dx sin(x)"});
+          std::vector<std::string>{"sin(x)", "cos(x)", "tape: d/dx sin(x)", "-sin(x)", "tape: d²/dx² sin(x)"});
     std::stringstream csv(read_file(out / "sin_derivative.csv"));
     std::string row;
     std::getline(csv, row);
-    CHECK(row == "x,sin(x),tape: d/dx sin(x),cos(x)");
+    CHECK(row == "x,sin(x),tape: d/dx sin(x),cos(x),tape: d²/dx² sin(x),-sin(x)");
     int rows = 0;
     for (; std::getline(csv, row); ++rows) {
         const std::vector<double> v = csv_numbers(row);
-        REQUIRE(v.size() == 4);
+        REQUIRE(v.size() == 6);
         CHECK(v[1] == doctest::Approx(std::sin(v[0])).epsilon(1e-15));
         CHECK(v[2] == doctest::Approx(std::cos(v[0])).epsilon(1e-15));
         CHECK(v[3] == doctest::Approx(std::cos(v[0])).epsilon(1e-15));
+        CHECK(v[4] == doctest::Approx(-std::sin(v[0])).epsilon(1e-15));
+        CHECK(v[5] == doctest::Approx(-std::sin(v[0])).epsilon(1e-15));
     }
     CHECK(rows == 100);
     const Run j = run("tensors_demo", "--json");
@@ -74,6 +80,10 @@ TEST_CASE("tensors_demo: the tutorial's part 0 numbers, the tape's graph, the pl
     CHECK(json["dz_dx"] == 16807.0);
     CHECK(json["dz_dy"] == 36015.0);
     CHECK(json["max_sin_derivative_error"].get<double>() <= 1e-12);
+    CHECK(json["d2z_dx2"] == 0.0);
+    CHECK(json["d2z_dxdy"] == 12005.0);
+    CHECK(json["d2z_dy2"] == 20580.0);
+    CHECK(json["max_sin_second_derivative_error"].get<double>() <= 1e-12);
 }
 
 TEST_CASE("without gnuplot and dot a demo still prints its results, says what it did not draw, and exits 0") {

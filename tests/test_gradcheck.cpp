@@ -13,11 +13,18 @@ namespace {
 
 // An op with a deliberately wrong rule: y = x², with dy/dx = 2x everywhere except entry 3, where it says 3x.
 Var square_with_a_bug(const Var& x) {
-    auto [out, node] = record("square_with_a_bug", x.shape(), [](Tape& t, const Node& n) {
-        const MatrixRef dx = t.grad(n.a);
-        const ConstMatrixRef v = t.value(n.a);
-        for (std::size_t k = 0; k < dx.size(); ++k) dx.data[k] += n.grad.data[k] * (k == 3 ? 3.0 : 2.0) * v.data[k];
-    }, x);
+    static constexpr Rules rules{
+        [](Tape& t, const Node& n) {
+            const MatrixRef dx = t.grad(n.a);
+            const ConstMatrixRef v = t.value(n.a);
+            for (std::size_t k = 0; k < dx.size(); ++k) dx.data[k] += n.grad.data[k] * (k == 3 ? 3.0 : 2.0) * v.data[k];
+        },
+        [](Tape& t, const Node& n) {
+            const MatrixRef tx = t.tangent(n.a), ty = t.tangent(n);
+            const ConstMatrixRef v = t.value(n.a);
+            for (std::size_t k = 0; k < ty.size(); ++k) ty.data[k] += 2.0 * v.data[k] * tx.data[k];
+        }};
+    auto [out, node] = record("square_with_a_bug", x.shape(), rules, x);
     for (std::size_t k = 0; k < node.value.size(); ++k) node.value.data[k] = x.value().data[k] * x.value().data[k];
     return out;
 }

@@ -25,7 +25,7 @@ TEST_CASE("matrix: constructors give the shapes and entries asked for") {
     CHECK(m.rows() == 2);
     CHECK(m.cols() == 3);
     CHECK(m(1, 0) == 4.0);
-    CHECK(Matrix::diagonal(Matrix{{1, 2, 3}}) == Matrix{{1, 0, 0}, {0, 2, 0}, {0, 0, 3}});
+    CHECK(Matrix::diag(Matrix{{1, 2, 3}}) == Matrix{{1, 0, 0}, {0, 2, 0}, {0, 0, 3}});
     CHECK(Matrix().empty());
 }
 
@@ -33,7 +33,7 @@ TEST_CASE("matrix: ragged initializer lists and bad indices are errors") {
     CHECK(error_message([] { Matrix{{1, 2}, {3}}; }) == "Matrix: row 1 has 1 entries, row 0 has 2");
     Matrix m(2, 2);
     CHECK(error_message([&] { m.at(2, 0); }) == "Matrix::at: index (2, 0) is outside a 2x2 matrix");
-    CHECK_THROWS_AS(Matrix::diagonal(Matrix(2, 2)), std::invalid_argument);
+    CHECK_THROWS_AS(Matrix::diag(Matrix(2, 2)), std::invalid_argument);
 }
 
 TEST_CASE("matrix: linspace includes both ends, evenly spaced") {

@@ -1,8 +1,11 @@
-// Every op: its value against a closed form, its gradient against central differences (gradcheck) on
-// several shapes (1x1, a row, a column, non-square, square), and its shape errors.
+// Every op: its value against a closed form, its gradient against central differences (gradcheck) and its
+// tangent and Hessian-vector product against central differences of values and gradients (gradgradcheck) on
+// several shapes (1x1, a row, a column, non-square, square, the broadcasts), and its shape errors.
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <functional>
+#include <sstream>
 #include <vector>
 
 #include "autodiff/autodiff.hpp"
@@ -16,19 +19,26 @@ namespace {
 
 const std::vector<Shape> shapes = {{1, 1}, {1, 5}, {5, 1}, {3, 4}, {4, 4}};
 
-// Gradchecks a one-input op on every test shape, with inputs uniform in [low, high).
+// Both checks, first and second order.
+void check_both(const std::function<Var(Tape&)>& f, const std::vector<Parameter*>& params) {
+    const GradcheckResult first = gradcheck(f, params);
+    CHECK_MESSAGE(first.passed, first.message);
+    const GradcheckResult second = gradgradcheck(f, params);
+    CHECK_MESSAGE(second.passed, second.message);
+}
+
+// Checks a one-input op on every test shape, with inputs uniform in [low, high).
 template <class Op>
 void check_unary(Op op, double low = -1.0, double high = 1.0) {
     std::uint64_t seed = 10;
     for (const Shape s : shapes) {
         CAPTURE(to_string(s));
         Parameter x(uniform(s.rows, s.cols, ++seed, low, high));
-        const GradcheckResult r = gradcheck([&](Tape& t) { return op(t.param(x)); }, {&x});
-        CHECK_MESSAGE(r.passed, r.message);
+        check_both([&](Tape& t) { return op(t.param(x)); }, {&x});
     }
 }
 
-// Gradchecks a two-input op on pairs of shapes, including broadcast ones when asked.
+// Checks a two-input op on pairs of shapes, including broadcast ones when asked.
 template <class Op>
 void check_binary(Op op, const std::vector<std::pair<Shape, Shape>>& pairs, double low = -1.0, double high = 1.0) {
     std::uint64_t seed = 20;
@@ -36,8 +46,10 @@ void check_binary(Op op, const std::vector<std::pair<Shape, Shape>>& pairs, doub
         CAPTURE(to_string(sa));
         CAPTURE(to_string(sb));
         Parameter a(uniform(sa.rows, sa.cols, ++seed, low, high)), b(uniform(sb.rows, sb.cols, ++seed, low, high));
-        const GradcheckResult r = gradcheck([&](Tape& t) { return op(t.param(a), t.param(b)); }, {&a, &b});
-        CHECK_MESSAGE(r.passed, r.message);
+        check_both([&](Tape& t) { return op(t.param(a), t.param(b)); }, {&a, &b});
+        // and with one input a constant: the rules' paths for an input without adjoint or tangent
+        check_both([&](Tape& t) { return op(t.param(a), t.constant(b.value)); }, {&a});
+        check_both([&](Tape& t) { return op(t.constant(a.value), t.param(b)); }, {&b});
     }
 }
 
@@ -205,8 +217,7 @@ TEST_CASE("ops: diag and diagonal") {
     check_unary([](const Var& v) { return diagonal(v); });
     for (const Shape s : {Shape{1, 1}, Shape{1, 5}, Shape{5, 1}}) {
         Parameter v(uniform(s.rows, s.cols, 5));
-        const GradcheckResult r = gradcheck([&](Tape& t) { return diag(t.param(v)); }, {&v});
-        CHECK_MESSAGE(r.passed, r.message);
+        check_both([&](Tape& t) { return diag(t.param(v)); }, {&v});
     }
     Tape t;
     CHECK(error_message([&] { return diag(t.constant(Matrix(2, 2))); }) ==
@@ -241,9 +252,33 @@ TEST_CASE("ops: mse against a variable and against a constant target") {
     check_binary([](const Var& a, const Var& b) { return mse(a, b); }, same_shapes());
     const Matrix target = uniform(3, 4, 77);
     Parameter x(uniform(3, 4, 78));
-    const GradcheckResult r = gradcheck([&](Tape& tape) { return mse(tape.param(x), target) * 3.0; }, {&x});
-    CHECK_MESSAGE(r.passed, r.message);
+    check_both([&](Tape& tape) { return mse(tape.param(x), target) * 3.0; }, {&x});
     CHECK(error_message([&] { return mse(t.constant(Matrix(5, 4)), t.constant(Matrix(4, 5))); }) ==
           "mse: shapes differ, 5x4 vs 4x5");
     CHECK(error_message([&] { return mse(t.constant(Matrix(5, 4)), Matrix(4, 4)); }) == "mse: shapes differ, 5x4 vs 4x4");
+}
+
+TEST_CASE("ops: a number over a Var, and a Var with a constant matrix on either side") {
+    CHECK(value_of([](const Var& v) { return 1.0 / v; }, Matrix{{2, -4}}) == Matrix{{0.5, -0.25}});
+    check_unary([](const Var& v) { return 3.0 / v; }, 0.5, 2.0);
+    const Matrix m{{1, 2}, {4, 8}}, row{{2, 4}};
+    CHECK(value_of([&](const Var& v) { return v + m; }, row) == Matrix{{3, 6}, {6, 12}});
+    CHECK(value_of([&](const Var& v) { return m + v; }, row) == Matrix{{3, 6}, {6, 12}});
+    CHECK(value_of([&](const Var& v) { return v - m; }, row) == Matrix{{1, 2}, {-2, -4}});
+    CHECK(value_of([&](const Var& v) { return m - v; }, row) == Matrix{{-1, -2}, {2, 4}});
+    CHECK(value_of([&](const Var& v) { return v * m; }, row) == Matrix{{2, 8}, {8, 32}});
+    CHECK(value_of([&](const Var& v) { return m * v; }, row) == Matrix{{2, 8}, {8, 32}});
+    CHECK(value_of([&](const Var& v) { return v / m; }, row) == Matrix{{2, 2}, {0.5, 0.5}});
+    CHECK(value_of([&](const Var& v) { return m / v; }, row) == Matrix{{0.5, 0.5}, {2, 2}});
+    const Matrix c = uniform(3, 4, 41, 0.5, 2.0);
+    Parameter x(uniform(3, 4, 42, 0.5, 2.0));
+    check_both([&](Tape& t) { return (t.param(x) - c) * (c + t.param(x)) / c + c / t.param(x); }, {&x});
+}
+
+TEST_CASE("ops: a value view prints as its matrix") {
+    Tape t;
+    const Var v = t.constant(Matrix{{1, -2.5}});
+    std::ostringstream out;
+    out << v.value();
+    CHECK(out.str() == to_string(Matrix{{1, -2.5}}));
 }

@@ -83,7 +83,7 @@ TEST_CASE("brockett_cost: -tr(UᵀMVN), with the tape's gradient (-MVN, -MᵀUN)
     Parameter U(uniform(5, 3, 4)), V(uniform(3, 3, 5));
     Tape tape;
     const Var f = brockett_cost(tape.param(U), tape.param(V), tape.constant(M), tape.constant(w));
-    const Matrix N = Matrix::diagonal(w);
+    const Matrix N = Matrix::diag(w);
     const Matrix UtMVN = matmul(matmul(matmul(U.value.transpose(), M), V.value), N);
     double trace = 0.0;
     for (std::size_t i = 0; i < 3; ++i) trace += UtMVN(i, i);

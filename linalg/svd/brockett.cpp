@@ -59,9 +59,25 @@ double BrockettProblem::record_and_backward() {
     tape_.clear();
     U_.zero_grad();
     V_.zero_grad();
-    const Var f = brockett_cost(tape_.param(U_), tape_.param(V_), tape_.constant(A_), tape_.constant(weights_));
-    backward(f);
-    return f.item();
+    cost_ = brockett_cost(tape_.param(U_), tape_.param(V_), tape_.constant(A_), tape_.constant(weights_));
+    backward(cost_);
+    return cost_.item();
+}
+
+// Forward over reverse on the recording at x (made again only if the tape holds another point, such as a
+// rejected candidate): no step size, no lost digits, no recording.
+void BrockettProblem::exact_gradient_derivative(const StiefelPair& x, const StiefelPair& eta) {
+    if (!(U_.value == x.U && V_.value == x.V)) {
+        U_.value = x.U;
+        V_.value = x.V;
+        record_and_backward();
+    }
+    ++tape_passes_;
+    U_.tangent = eta.U;
+    V_.tangent = eta.V;
+    U_.zero_grad();
+    V_.zero_grad();
+    hvp(cost_);
 }
 
 BrockettProblem::Evaluation BrockettProblem::evaluate(const StiefelPair& x) {
@@ -102,8 +118,9 @@ void BrockettProblem::evaluate(const StiefelPair& x, Evaluation& e) {
 }
 
 // Hess f(x)[η] = project(x, D egrad(x)[η] - η·sym(xᵀ·egrad(x))) for each factor. The second term is the
-// manifold's curvature (docs/svd.md). D egrad(x)[η], the derivative of the tape's gradient along η, is a finite
-// difference of two tape gradients, as in Manopt; for this cost it is exact, because egrad(U, V) =
+// manifold's curvature (docs/svd.md). D egrad(x)[η], the derivative of the tape's gradient along η, is either
+// the tape's exact Hessian-vector product or a finite difference of two tape gradients, as in Manopt; for this
+// cost the difference is exact too, because egrad(U, V) =
 // (-A·V·N, -Aᵀ·U·N) is linear in (U, V): any step t gives the same difference, up to rounding, which is
 // smallest when x + t·η is about as large as x (‖x‖_F = sqrt(2k)).
 StiefelPair BrockettProblem::hessian(const StiefelPair& x, const Evaluation& at_x, const StiefelPair& eta) {
@@ -113,6 +130,14 @@ StiefelPair BrockettProblem::hessian(const StiefelPair& x, const Evaluation& at_
 }
 
 void BrockettProblem::hessian(const StiefelPair& x, const Evaluation& at_x, const StiefelPair& eta, StiefelPair& out) {
+    if (exact_hessian_) {
+        exact_gradient_derivative(x, eta);
+        gemm(eta.U, Trans::No, at_x.sym_U, Trans::No, U_.grad_tangent.ref(), -1.0, 1.0);
+        gemm(eta.V, Trans::No, at_x.sym_V, Trans::No, V_.grad_tangent.ref(), -1.0, 1.0);
+        project_into(x.U, U_.grad_tangent, out.U, OU_);
+        project_into(x.V, V_.grad_tangent, out.V, OV_);
+        return;
+    }
     const double size = norm(eta);
     if (size == 0.0) {
         out = eta;

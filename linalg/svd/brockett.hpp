@@ -60,8 +60,10 @@ public:
     // Records f at x on the tape and calls backward(): everything in Evaluation.
     Evaluation evaluate(const StiefelPair& x);
 
-    // The Riemannian Hessian at x applied to a tangent vector η, from one more tape recording.
+    // The Riemannian Hessian at x applied to a tangent vector η: by default from one more tape recording (a finite
+    // difference of gradients); after use_exact_hessian(), from autodiff's exact hvp on the recording at x.
     StiefelPair hessian(const StiefelPair& x, const Evaluation& at_x, const StiefelPair& eta);
+    void use_exact_hessian(bool exact) { exact_hessian_ = exact; }
 
     // An approximation of Hess⁻¹·r that is exact at the answer, cheap (no tape), and positive definite
     // everywhere: what makes the trust region's inner iterations few on ill-conditioned matrices.
@@ -81,6 +83,8 @@ public:
 
 private:
     double record_and_backward();  // f at (U_.value, V_.value); its gradient into U_.grad, V_.grad
+    // D egrad(x)[η], the derivative of the tape's gradient along η, into U_.grad_tangent and V_.grad_tangent.
+    void exact_gradient_derivative(const StiefelPair& x, const StiefelPair& eta);
 
     Matrix A_;
     std::size_t k_ = 0;
@@ -92,6 +96,8 @@ private:
     Matrix weights_;      // 1×k: k, k-1, ..., 1
     Parameter U_, V_;     // where the tape's gradients land
     Tape tape_;
+    Var cost_;                    // f, as last recorded on tape_ (at U_.value, V_.value)
+    bool exact_hessian_ = false;
     Matrix OU_, OV_, ZU_, ZV_;   // k×k scratch of evaluate and precondition, sized once
     std::vector<double> scale_;  // k: precondition's 1/λ for the columns of K
     long tape_passes_ = 0;

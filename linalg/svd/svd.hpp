@@ -87,8 +87,15 @@ struct StiefelCgOptions {
     long rank = 0;  // k > 0: the k largest triplets only; 0: all min(m, n)
 };
 
+// How the trust region gets Hessian-vector products: exactly, from the tape's forward-over-reverse sweep
+// (autodiff's hvp), or as Manopt does, from a finite difference of two tape gradients. For Brockett's cost, whose
+// gradient is linear, both are exact to rounding and take the same iterations; the difference was a few percent
+// faster over the suite (docs/svd.md, build/bin/hessian_products), so it is the default.
+enum class HessianProducts { exact, finite_difference };
+
 struct TrustRegionOptions {
     long max_iterations = 1000;
+    HessianProducts hessian = HessianProducts::finite_difference;
     double tolerance = 1.5e-10;
     std::uint64_t seed = 314;
     long rank = 0;  // k > 0: the k largest triplets only; 0: all min(m, n)

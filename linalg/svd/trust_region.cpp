@@ -82,7 +82,9 @@ public:
     TrustRegion(const Matrix& M, const TrustRegionOptions& o)
         : RiemannianSvd(M, o.tolerance, o.seed, o.rank),  // guess
           // A step may cross the whole manifold (‖x‖_F = sqrt(2k)); the radius shrinks only when the model fails.
-          max_radius_(std::sqrt(2.0 * static_cast<double>(problem_.k()))), radius_(max_radius_) {}
+          max_radius_(std::sqrt(2.0 * static_cast<double>(problem_.k()))), radius_(max_radius_) {
+        problem_.use_exact_hessian(o.hessian == HessianProducts::exact);
+    }
 
     // Allocates nothing after the first iteration: the step, the inner vectors and the candidate point keep their
     // storage, and an accepted candidate trades places with the current point.
