@@ -102,14 +102,16 @@ bench-pytorch: build
 
 # The matrix-file reader fuzzed by libFuzzer for FUZZ_SECONDS (tests/fuzz/), seeded with the tutorial's matrix
 # files; what it finds new is kept in build-fuzz/corpus for the next run. Installs Debian's clang-14 and its
-# fuzzer runtime, which only this target needs.
+# fuzzer runtime, which only this target needs. FUZZ_SEED=1 by default, so that a run (CI's) can be repeated
+# input for input; FUZZ_SEED=0 lets libFuzzer pick one.
 FUZZ_SECONDS ?= 60
+FUZZ_SEED ?= 1
 fuzz:
 	@bash scripts/install-deps.sh clang-14 libclang-rt-14-dev
 	@cmake --preset fuzz --log-level=WARNING > /dev/null
 	@cmake --build --preset fuzz -j $(JOBS)
 	@mkdir -p build-fuzz/corpus
-	@build-fuzz/bin/fuzz_matrix_file -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	@build-fuzz/bin/fuzz_matrix_file -max_total_time=$(FUZZ_SECONDS) -seed=$(FUZZ_SEED) -timeout=10 -rss_limit_mb=2048 \
 	    -print_final_stats=1 build-fuzz/corpus io/data
 
 clean:

@@ -108,16 +108,24 @@ public:
         : nodes_(std::move(other.nodes_)),
           values_(std::move(other.values_)),
           adjoints_(std::move(other.adjoints_)),
+          tangent_memory_(std::move(other.tangent_memory_)),
+          tangents_(std::move(other.tangents_)),
+          grad_tangents_(std::move(other.grad_tangents_)),
           generation_(other.generation_),
-          grad_enabled_(other.grad_enabled_) {
+          grad_enabled_(other.grad_enabled_),
+          swept_(other.swept_) {
         other.clear();
     }
     Tape& operator=(Tape&& other) noexcept {
         nodes_ = std::move(other.nodes_);
         values_ = std::move(other.values_);
         adjoints_ = std::move(other.adjoints_);
+        tangent_memory_ = std::move(other.tangent_memory_);
+        tangents_ = std::move(other.tangents_);
+        grad_tangents_ = std::move(other.grad_tangents_);
         generation_ = std::max(generation_, other.generation_) + 1;  // this tape's own Vars go stale too
         grad_enabled_ = other.grad_enabled_;
+        swept_ = other.swept_;  // the adjoints it names came along
         other.clear();
         return *this;
     }

@@ -210,11 +210,16 @@ std::string methods_help(const std::vector<std::string>& methods,
 std::vector<NamedMatrix> matrices_to_run(const Common& c, const std::vector<NamedMatrix>& tutorial) {
     if (c.matrix_file) return {{std::filesystem::path(*c.matrix_file).filename().string(), read_matrix_file(*c.matrix_file)}};
     if (c.rows || c.cols) {
-        const std::size_t rows = c.rows.value_or(*c.cols), cols = c.cols.value_or(rows);
-        return {{"random", Matrix::random(rows, cols, c.seed)}};
+        const Shape shape = random_shape(c);
+        return {{"random", Matrix::random(shape.rows, shape.cols, c.seed)}};
     }
     if (c.json) return {tutorial.front()};  // one JSON object: the first
     return tutorial;
+}
+
+Shape random_shape(const Common& c) {
+    const std::size_t rows = c.rows ? *c.rows : *c.cols;
+    return {rows, c.cols ? *c.cols : rows};
 }
 
 std::string label(const NamedMatrix& m) { return m.name + " (" + to_string(m.M.shape()) + ")"; }

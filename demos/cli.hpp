@@ -148,6 +148,8 @@ std::string methods_help(const std::vector<std::string>& methods,
 
 // The user's matrix (--matrix FILE, or a random --rows x --cols), or the tutorial's; with --json only the first.
 std::vector<NamedMatrix> matrices_to_run(const Common& common, const std::vector<NamedMatrix>& tutorial);
+// The shape --rows and --cols ask for (either alone: square); only when one of them was given.
+Shape random_shape(const Common& common);
 
 // "M1 (5x4)", or the file's name for --matrix.
 std::string label(const NamedMatrix& m);

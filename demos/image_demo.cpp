@@ -125,6 +125,7 @@ void write_spectrum(OutputDir& out, const std::string& stem, const std::string& 
     if (reference.front() <= 0.0) {  // σ₁ is the largest
         std::cerr << "image_demo: " << stem << "_spectrum.svg was not drawn: every singular value is 0 (a black picture), "
                                                "and a log scale has no place for 0\n";
+        out.remove_at_commit(stem + "_spectrum.svg");  // an old run's picture must not pass for this one's
         return;
     }
     std::string marks;

@@ -157,7 +157,7 @@ int run_demo(const demo::Common& common, const std::string& method, InverseOptio
     demo::LossCurves curves("inverse_demo: " + method + ", the loss at each iteration", loss);
     demo::Verdict verdict("inverse_demo");
     if (common.rows || common.cols) {  // the size guard, before the random matrix is made
-        const std::size_t n = common.rows.value_or(*common.cols);
+        const std::size_t n = demo::random_shape(common).rows;
         check_inverse_memory("", n, options, 3.0 * 8.0 * static_cast<double>(n) * static_cast<double>(n));  // M, LAPACK's
     }
     for (const NamedMatrix& c : demo::matrices_to_run(common, tutorial_inverse_matrices())) {

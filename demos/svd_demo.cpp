@@ -118,8 +118,9 @@ nlohmann::ordered_json to_json(const SvdResult& r, const ReferenceSvd& ref, cons
     j["singular_values"] = r.singular_values;
     j["U"] = demo::to_json(r.U);
     j["V"] = demo::to_json(r.V);
-    j["check"] = {{"reconstruction_error", r.reconstruction_error},
-                  {"triplet_residual", r.triplet_residual},
+    // The check measures one of the two: the reconstruction for a full SVD, the triplets for a truncated one.
+    const bool truncated = r.singular_values.size() < std::min(r.U.rows(), r.V.rows());
+    j["check"] = {{truncated ? "triplet_residual" : "reconstruction_error", truncated ? r.triplet_residual : r.reconstruction_error},
                   {"orthogonality_error", r.orthogonality_error},
                   {"allowed", r.allowed}};
     j["reference_singular_values"] = ref.singular_values;
@@ -142,6 +143,13 @@ std::string penalty_loss_graph(const Matrix& M, std::uint64_t seed) {
     return to_dot(loss, {.names = {{u, "U"}, {s, "d"}, {v, "V"}, {loss, "loss"}}, .adjoints = true});
 }
 
+// --rank K asks for K of a matrix's min(rows, cols) singular triplets.
+void check_rank(long rank, Shape shape, const std::string& name) {
+    if (rank > 0 && static_cast<std::size_t>(rank) > std::min(shape.rows, shape.cols))
+        throw demo::BadFlag("--rank " + std::to_string(rank) + " is more than min(rows, cols) = " +
+                            std::to_string(std::min(shape.rows, shape.cols)) + " of " + name + " (" + to_string(shape) + ")");
+}
+
 int run_demo(const demo::Common& common, const std::string& method, SvdOptions& options, const demo::MethodFlags& flags) {
     if (auto* penalty = std::get_if<PenaltyOptions>(&options))
         demo::resolve_optimizer(penalty->optimizer, penalty->lr, penalty->momentum, flags);
@@ -154,17 +162,15 @@ int run_demo(const demo::Common& common, const std::string& method, SvdOptions& 
     demo::LossCurves curves("svd_demo: " + method + ", the loss at each iteration", loss);
     demo::Verdict verdict("svd_demo");
     if (common.rows || common.cols) {  // the size guard, before the random matrix is made
-        const std::size_t rows = common.rows.value_or(*common.cols), cols = common.cols.value_or(rows);
+        const auto [rows, cols] = demo::random_shape(common);
+        check_rank(rank_of(options), {rows, cols}, "random");  // a bad flag before a size it would make look large
         const double M = 8.0 * static_cast<double>(rows) * static_cast<double>(cols);
         const bool compared = rank_of(options) == 0 || std::min(rows, cols) <= 2000;  // as print_truncated decides
         check_svd_memory("", rows, cols, options, "--rank ", compared ? 3.0 * M : M);  // M, and LAPACK's copy and factors
     }
     const std::vector<NamedMatrix> runs = demo::matrices_to_run(common, tutorial_svd_matrices());
     const long rank = rank_of(options);
-    for (const NamedMatrix& c : runs)  // before any run: a refusal prints nothing else
-        if (rank > 0 && static_cast<std::size_t>(rank) > std::min(c.M.rows(), c.M.cols()))
-            throw demo::BadFlag("--rank " + std::to_string(rank) + " is more than min(rows, cols) = " +
-                                std::to_string(std::min(c.M.rows(), c.M.cols())) + " of " + demo::label(c));
+    for (const NamedMatrix& c : runs) check_rank(rank, c.M.shape(), c.name);  // before any run: a refusal prints nothing else
     for (const NamedMatrix& c : runs) {
         const SvdResult r = svd_by_descent(c.M, options, demo::progress_for(common, demo::label(c), max_iterations));
         verdict.add(demo::label(c), r.report);

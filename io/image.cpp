@@ -100,12 +100,13 @@ void write_png(const Matrix& grey, const std::filesystem::path& path) {
 
 Matrix contact_sheet(const std::vector<Matrix>& pictures, std::size_t max_side, std::size_t gap) {
     if (pictures.empty()) throw std::invalid_argument("contact_sheet: no pictures");
+    if (max_side == 0) throw std::invalid_argument("contact_sheet: max_side must be at least 1 pixel");
     std::size_t largest = 0;
     for (const Matrix& p : pictures) {
         if (p.empty()) throw std::invalid_argument("contact_sheet: a picture is empty (" + to_string(p.shape()) + ")");
         largest = std::max({largest, p.rows(), p.cols()});
     }
-    const std::size_t factor = (largest + max_side - 1) / std::max<std::size_t>(max_side, 1);  // ⌈largest / max_side⌉
+    const std::size_t factor = (largest + max_side - 1) / max_side;  // ⌈largest / max_side⌉
 
     // Each picture shrunk: the mean of each factor×factor block (a block cut by the edge averages what it has).
     const auto shrink = [factor](const Matrix& p) {

@@ -60,6 +60,7 @@ std::string quote(std::string_view token) {
 // The C locale, for strtod_l: "0.5" is one half whatever the user's locale says.
 locale_t c_locale() {
     static const locale_t c = newlocale(LC_ALL_MASK, "C", locale_t{});
+    if (c == locale_t{}) throw std::runtime_error("cannot make the C locale to read numbers in (newlocale failed)");
     return c;
 }
 

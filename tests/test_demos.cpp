@@ -209,6 +209,7 @@ TEST_CASE("svd_demo --rank: the k largest triplets, as LAPACK's; a rank too larg
     CHECK(j["U"][0].size() == 3);
     CHECK(j["V"].size() == 25);
     CHECK(j["check"]["triplet_residual"].get<double>() <= j["check"]["allowed"].get<double>());
+    CHECK(!j["check"].contains("reconstruction_error"));  // not measured for a truncated SVD
     const TempDir out;
     const Run text = run("svd_demo", "--rows 30 --cols 50 --rank 2 --method stiefel-cg --out " + out.path().string());
     CHECK(text.exit_code == 0);
@@ -216,6 +217,10 @@ TEST_CASE("svd_demo --rank: the k largest triplets, as LAPACK's; a rank too larg
     const Run too_large = run("svd_demo", "--rows 30 --cols 20 --rank 21");
     CHECK(too_large.exit_code == 2);
     CHECK(contains(too_large.err, "--rank 21 is more than min(rows, cols) = 20 of random (30x20)"));
+    const Run far_too_large = run("svd_demo", "--rows 30 --cols 20 --rank 100000");  // a bad flag, not a memory need
+    CHECK(far_too_large.exit_code == 2);
+    CHECK(contains(far_too_large.err, "--rank 100000 is more than min(rows, cols) = 20 of random (30x20)"));
+    CHECK(run("svd_demo", "--cols 6 --rank 2 --quiet --out " + out.path().string()).exit_code == 0);  // --cols alone: 6x6
     const Run penalty = run("svd_demo", "--method penalty --rank 2");
     CHECK(penalty.exit_code == 2);
     CHECK(contains(penalty.err, "--rank is not a flag of --method penalty"));

@@ -27,6 +27,13 @@ std::string generated_block(const std::string& text, const std::string& command)
     return text.substr(start, text.find("<!-- end generated -->", start) - start);
 }
 
+// Errors at the level of rounding (below 1e-13, e.g. "1.9e-16") written as "<1e-13": their last digits depend on
+// the CPU's BLAS kernels, the rest of the table does not.
+std::string rounding_masked(const std::string& table) {
+    static const std::regex rounding(R"(\d\.\de-(1[3-9]|[2-9]\d|\d{3}))");
+    return std::regex_replace(table, rounding, "<1e-13");
+}
+
 std::string svd_md() { return read_file(std::string(TAPEGRAD_SOURCE_DIR) + "/docs/svd.md"); }
 
 }  // namespace
@@ -37,7 +44,7 @@ TEST_CASE("docs/svd.md: the convergence table on M1 is what svd_convergence --ta
     REQUIRE(std::system(command.c_str()) == 0);
     const std::string printed = read_file(dir / "table");
     CHECK(printed.find("(converged)") != std::string::npos);
-    CHECK(generated_block(svd_md(), "build/bin/svd_convergence --table") == printed);
+    CHECK(rounding_masked(generated_block(svd_md(), "build/bin/svd_convergence --table")) == rounding_masked(printed));
 }
 
 TEST_CASE("docs/svd.md: the iterations and tape passes of each method on M1 are the methods' own") {

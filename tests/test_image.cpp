@@ -245,7 +245,9 @@ TEST_CASE("image_demo: a black picture, every σ 0, is its own best approximatio
 
 TEST_CASE("image_demo: bad pictures exit 1, bad flags 2, each with a message") {
     const TempDir dir;
-    const auto demo = [](const std::string& args) { return run("image_demo", args + " --quiet --out /nonexistent-dir-never-written"); };
+    const auto demo = [&dir](const std::string& args) {
+        return run("image_demo", args + " --quiet --out " + (dir / "never-written").string());
+    };
     write_png(rank_two_pattern(), dir / "pattern.png");
     write_png(Matrix{{0.5}}, dir / "dot.png");
     write_png(Matrix{{0.5, 0.25, 1.0}}, dir / "line.png");

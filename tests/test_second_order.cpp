@@ -257,3 +257,21 @@ TEST_CASE("the trust region with exact Hessian products: the same Hessian as the
     const std::vector<double> reference = lapack_svd(M).singular_values;
     for (std::size_t j = 0; j < reference.size(); ++j) CHECK(std::abs(r.singular_values[j] - reference[j]) < 1e-9 * reference[0]);
 }
+
+TEST_CASE("hvp: a tape moved over one that had run backward() sweeps its own recording") {
+    Parameter x(Matrix{{3.0}}), y(Matrix{{7.0}});
+    x.tangent = Matrix{{0.0}};
+    y.tangent = Matrix{{1.0}};
+    Tape first, second;
+    first.constant(Matrix{{1.0}});
+    backward(first.param(x) * pow(first.param(y), 5.0));  // z at node 4: its adjoints are on first
+    second.constant(Matrix{{1.0}});
+    first = std::move(second);
+    x.zero_grad();
+    y.zero_grad();
+    hvp(first.param(x) * pow(first.param(y), 5.0));  // node 4 again, on what was second's recording
+    CHECK(x.grad(0, 0) == 16807.0);
+    CHECK(y.grad(0, 0) == 36015.0);
+    CHECK(x.grad_tangent(0, 0) == 12005.0);  // ∂²z/∂x∂y = 5y⁴
+    CHECK(y.grad_tangent(0, 0) == 20580.0);  // ∂²z/∂y² = 20x·y³
+}

@@ -119,7 +119,7 @@ long rank_of(const SvdOptions& options) {
 double svd_memory_need(std::size_t m, std::size_t n, const SvdOptions& options) {
     const double M = static_cast<double>(m), N = static_cast<double>(n);
     const long rank = rank_of(options);
-    const double k = rank > 0 ? static_cast<double>(rank) : std::min(M, N);
+    const double k = rank > 0 ? std::min(static_cast<double>(rank), std::min(M, N)) : std::min(M, N);
     // Measured peaks (svd_demo under /usr/bin/time) were about half these counts of doubles.
     if (std::holds_alternative<PenaltyOptions>(options)) return 8.0 * (10.0 * M * N + 20.0 * (M + N) * k);
     return 8.0 * (3.0 * M * N + 40.0 * (M + N) * k + 10.0 * k * k);
