@@ -33,14 +33,19 @@ Optimizer::Optimizer(std::vector<Parameter*> params) : params_(std::move(params)
     }
 }
 
-void Optimizer::require_shapes(const char* who) const {
-    for (std::size_t i = 0; i < params_.size(); ++i)
+void Optimizer::require_parameters(const char* who) const {
+    for (std::size_t i = 0; i < params_.size(); ++i) {
+        if constexpr (lifetime::checked)  // held by address (Debug builds check, lifetime.hpp)
+            if (!lifetime::alive(params_[i]))
+                throw std::logic_error(std::string(who) + ": parameter " + std::to_string(i) +
+                                       " was destroyed (an optimiser's parameters must outlive it)");
         for (const Matrix* m : {&params_[i]->value, &params_[i]->grad})
             if (m->shape() != shapes_[i])
                 throw std::invalid_argument(std::string(who) + ": parameter " + std::to_string(i) + "'s " +
                                             (m == &params_[i]->value ? "value" : "grad") + " is " +
                                             to_string(m->shape()) + ", but was " + to_string(shapes_[i]) +
                                             " when the optimiser was built");
+    }
 }
 
 void Optimizer::zero_grad() {
@@ -54,6 +59,7 @@ Momentum::Momentum(std::vector<Parameter*> params, double lr, double momentum)
 }
 
 void Momentum::step() {
+    if constexpr (lifetime::checked) require_parameters("Momentum::step");  // else add_scaled checks the shapes
     for (Parameter* p : params_) {  // the tutorial's two lines, verbatim
         p->value.add_scaled(p->grad, -lr_);
         p->grad *= momentum_;
@@ -74,7 +80,7 @@ Sgd::Sgd(std::vector<Parameter*> params, const SgdOptions& options)
 }
 
 void Sgd::step() {
-    require_shapes("Sgd::step");
+    require_parameters("Sgd::step");
     // Local copies: the compiler then knows the writes to p below cannot change them, and keeps them in registers.
     const double lr = options_.lr, momentum = options_.momentum, dampening = options_.dampening;
     const double weight_decay = options_.weight_decay;
@@ -110,7 +116,7 @@ Adam::Adam(std::vector<Parameter*> params, const AdamOptions& options)
 }
 
 void Adam::step() {
-    require_shapes("Adam::step");
+    require_parameters("Adam::step");
     ++steps_;
     const double t = static_cast<double>(steps_);
     const double beta1 = options_.beta1, beta2 = options_.beta2, eps = options_.eps, weight_decay = options_.weight_decay;

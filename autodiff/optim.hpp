@@ -20,8 +20,9 @@ public:
 
 protected:
     // Throws std::invalid_argument, naming the optimiser (who) and the parameter, if a parameter's value or grad
-    // no longer has the shape it had when the optimiser was built: the state buffers were sized from it.
-    void require_shapes(const char* who) const;
+    // no longer has the shape it had when the optimiser was built: the state buffers were sized from it. In the
+    // builds that check lifetimes (Debug), std::logic_error if a parameter was destroyed.
+    void require_parameters(const char* who) const;
 
     std::vector<Parameter*> params_;
     std::vector<Shape> shapes_;  // each parameter's shape at construction

@@ -1,6 +1,7 @@
 #include "autodiff/tape.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <stdexcept>
 #include <string>
 
@@ -9,6 +10,10 @@ namespace tapegrad {
 // --- Var ---
 
 void Var::throw_empty() { throw std::logic_error("Var: used before being recorded (a default-constructed Var)"); }
+
+void Var::throw_dead() {
+    throw std::logic_error("Var: used after its Tape was destroyed (a Tape must outlive the Vars recorded on it)");
+}
 
 bool Var::requires_grad() const { return static_cast<bool>(tape().node(*this).grad); }
 
@@ -34,9 +39,15 @@ double Var::item() const {
 
 // --- Tape ---
 
+std::uint32_t Tape::next_generation() {
+    static std::atomic<std::uint32_t> next{0};
+    return next.fetch_add(1, std::memory_order_relaxed);
+}
+
 void Tape::throw_stale(const Var& v) const {
     if (v.tape_ != this) throw std::logic_error("Var: recorded on a different tape");
-    throw std::logic_error("Var: used after its tape was cleared (node " + std::to_string(v.index_) + " of recording " +
+    throw std::logic_error("Var: used after its tape was cleared, or destroyed and another made in its place (node " +
+                           std::to_string(v.index_) + " of recording " +
                            std::to_string(v.generation_) + "; the tape is now at recording " +
                            std::to_string(generation_) + ")");
 }
@@ -69,12 +80,22 @@ void Tape::clear() {
     tangents_.clear();
     grad_tangents_.clear();
     swept_ = no_input;
-    ++generation_;
+    generation_ = next_generation();
 }
 
 // --- the reverse sweep ---
 
 namespace {
+
+// The Parameter behind a parameter's leaf, which refers to it by address: in the builds that check lifetimes, one
+// destroyed since it was recorded is refused before it is written to.
+Parameter& parameter_of(const Node& n, const char* who) {
+    if constexpr (lifetime::checked)
+        if (!lifetime::alive(n.parameter))
+            throw std::logic_error(std::string(who) +
+                                   ": a Parameter recorded on this tape was destroyed (it must outlive the recording)");
+    return *n.parameter;
+}
 
 // Nodes 0..last in reverse order of recording: every node's adjoint is complete before its rule reads it.
 void reverse_sweep(Tape& tape, std::size_t last) {
@@ -85,7 +106,8 @@ void reverse_sweep(Tape& tape, std::size_t last) {
 // Parameters accumulate: p.grad += adjoint of each leaf recorded from p (PyTorch's AccumulateGrad).
 void flush_into_parameters(const Tape& tape, std::size_t last) {
     for (std::size_t i = 0; i <= last; ++i)
-        if (const Node& n = tape.node(static_cast<std::uint32_t>(i)); Parameter* const p = n.parameter) {
+        if (const Node& n = tape.node(static_cast<std::uint32_t>(i)); n.parameter != nullptr) {
+            Parameter* const p = &parameter_of(n, "backward");
             if (p->grad.shape() != n.grad.shape())  // .grad is the caller's: it may have been replaced
                 throw shape_error("backward", "the parameter's gradient is", p->grad.shape(), "but was recorded as",
                                   n.grad.shape());
@@ -140,7 +162,7 @@ void Tape::forward_sweep(std::size_t last) {
         const Node& n = nodes_[i];
         if (n.rules) {
             n.rules->tangent(*this, n);
-        } else if (n.parameter != nullptr && !n.parameter->tangent.empty()) {
+        } else if (n.parameter != nullptr && !parameter_of(n, "jvp").tangent.empty()) {
             const Matrix& v = n.parameter->tangent;
             if (v.shape() != n.value.shape())
                 throw shape_error("jvp", "a parameter's tangent is", v.shape(), "but its value is", n.value.shape());
@@ -179,7 +201,8 @@ void hvp(const Var& y) {
     for (std::size_t i = 0; i <= last; ++i) std::swap(nodes[i].grad, tape.grad_tangents_[i]);
 
     for (std::size_t i = 0; i <= last; ++i)
-        if (Parameter* p = nodes[i].parameter; p != nullptr) {
+        if (nodes[i].parameter != nullptr) {
+            Parameter* const p = &parameter_of(nodes[i], "hvp");
             if (p->grad_tangent.shape() != p->value.shape()) p->grad_tangent = Matrix(p->value.rows(), p->value.cols());
             p->grad_tangent.add_scaled(tape.grad_tangents_[i], 1.0);
         }

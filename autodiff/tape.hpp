@@ -9,11 +9,11 @@
 //   Var z = tape.param(x) * 2.0;  // record
 //   backward(z);                  // x.grad is now [[2]]
 //   tape.clear();                 // forget the nodes, keep the memory for the next iteration
-#include <algorithm>
 #include <cstdint>
 #include <vector>
 
 #include "autodiff/arena.hpp"
+#include "autodiff/lifetime.hpp"
 #include "autodiff/matrix.hpp"
 
 namespace tapegrad {
@@ -25,7 +25,8 @@ struct Node;
 // *accumulate* into .grad (as in PyTorch) until zero_grad(), so grads from several backward calls add up.
 // For second derivatives, .tangent is a direction v (empty means 0): jvp() moves the parameter along it, and
 // hvp() adds the Hessian-vector product H·v into .grad_tangent (allocated on first use, then accumulated).
-struct Parameter {
+// A parameter's leaf refers to it by address: it must outlive the recordings it is on (checked in Debug builds).
+struct Parameter : lifetime::Tracked {
     Matrix value;
     Matrix grad;
     Matrix tangent;
@@ -86,6 +87,8 @@ public:
 
     Tape& tape() const {
         if (tape_ == nullptr) throw_empty();
+        if constexpr (lifetime::checked)
+            if (!lifetime::alive(tape_)) throw_dead();
         return *tape_;
     }
     std::uint32_t index() const { return index_; }
@@ -93,6 +96,7 @@ public:
 private:
     friend class Tape;
     [[noreturn]] static void throw_empty();
+    [[noreturn]] static void throw_dead();
     Var(Tape* tape, std::uint32_t index, std::uint32_t generation) : tape_(tape), index_(index), generation_(generation) {}
 
     Tape* tape_ = nullptr;
@@ -100,7 +104,9 @@ private:
     std::uint32_t generation_ = 0;  // which recording of the tape this handle belongs to
 };
 
-class Tape {
+// A Tape must outlive its Vars: they name it by address (checked in Debug builds, lifetime.hpp). Each recording has
+// a number unique in the process, so a Var of a destroyed tape is refused even by a new tape at the same address.
+class Tape : lifetime::Tracked {
 public:
     Tape() = default;
     // Vars name their tape by address: the Vars of a tape moved from go stale, as after clear().
@@ -123,7 +129,7 @@ public:
         tangent_memory_ = std::move(other.tangent_memory_);
         tangents_ = std::move(other.tangents_);
         grad_tangents_ = std::move(other.grad_tangents_);
-        generation_ = std::max(generation_, other.generation_) + 1;  // this tape's own Vars go stale too
+        generation_ = next_generation();  // this tape's own Vars go stale too
         grad_enabled_ = other.grad_enabled_;
         swept_ = other.swept_;  // the adjoints it names came along
         other.clear();
@@ -188,6 +194,7 @@ private:
 
     Var leaf(const char* op, ConstMatrixRef value, Parameter* parameter);
     [[noreturn]] void throw_stale(const Var& v) const;
+    static std::uint32_t next_generation();
 
     std::vector<Node> nodes_;
     Arena values_;    // every node's value, and scratch
@@ -196,7 +203,7 @@ private:
     Arena tangent_memory_;
     std::vector<MatrixRef> tangents_;
     std::vector<MatrixRef> grad_tangents_;
-    std::uint32_t generation_ = 0;
+    std::uint32_t generation_ = next_generation();
     bool grad_enabled_ = true;
     // The node whose backward() with seed 1 the adjoints hold (no_input if none): hvp() then skips that sweep.
     std::uint32_t swept_ = no_input;
