@@ -83,7 +83,7 @@ int main(int argc, char** argv) {
                     static_cast<double>(iterations) / n, most, static_cast<double>(passes) / n, value, reconstruction, seconds);
     }
 
-    std::printf("\nOn random n×n (Matrix::random(n, n, 314); fastest of 3 calls):\n\n");
+    std::printf("\nOn random n×n (Matrix::random(n, n, 314); fastest of 3 calls up to 64, one call above):\n\n");
     std::printf("| n | Hessian products | iterations | tape passes | time | σ error | reconstruction |\n"
                 "| --- | --- | --- | --- | --- | --- | --- |\n");
     for (const std::size_t n : {16, 32, 64, 128, 256}) {
