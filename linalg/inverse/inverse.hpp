@@ -34,7 +34,7 @@ enum class InverseMethod {
     scaled_descent,      // the same loop with the step scaled to M: never diverges, but ~κ² steps
     line_search,         // steepest descent with the exact (closed-form) step: no lr at all; still ~κ² steps
     conjugate_gradient,  // conjugate directions with exact steps: done in n steps. The most robust.
-    newton_schulz,       // X ← X(2I − M·X) from Mᵀ/(‖M‖₁‖M‖∞): matrix products, not gradients; for comparison
+    newton_schulz,       // X ← (2I − X·M)·X from Mᵀ/(‖M‖₁‖M‖∞): matrix products, not gradients; for comparison
 };
 
 constexpr InverseMethod all_inverse_methods[] = {InverseMethod::descent, InverseMethod::scaled_descent,

@@ -1,7 +1,8 @@
-// Newton–Schulz: X ← X·(2I − M·X), for comparison. It is Newton's method for the equation X⁻¹ = M, and it is
-// matrix products, not gradients from the tape: the tape only records the loss, so the curves compare.
+// Newton–Schulz: X ← (2I − X·M)·X (X·(2I − M·X) for variant left), for comparison. It is Newton's method for the
+// equation X⁻¹ = M, and it is matrix products, not gradients from the tape: the tape only records the loss, so the
+// curves compare.
 //
-// Each step squares the residual: I − M·X_new = I − M·X·(2I − M·X) = (I − M·X)², and the same holds for I − X·M.
+// Each step squares the residual: I − X_new·M = I − (2I − X·M)·X·M = (I − X·M)², and the same holds for I − M·X.
 // From X₀ = Mᵀ/(‖M‖₁‖M‖∞) the eigenvalues of X₀·M are σᵢ²/(‖M‖₁‖M‖∞), in (0, 1] because σ₁² ≤ ‖M‖₁‖M‖∞, so the
 // residual's eigenvalues 1 − σᵢ²/(‖M‖₁‖M‖∞) lie in [0, 1) and squaring drives them all to 0. The smallest σ is the
 // slowest: its residual 1 − δ, δ = σₙ²/(‖M‖₁‖M‖∞) ≥ 1/(n·κ²), needs about log₂(1/δ) ≤ log₂(n·κ²) squarings to fall
@@ -38,7 +39,13 @@ public:
     }
     std::optional<Stop> judge(const History& h) override { return judge_(h, X_); }
     std::optional<Stop> step() override {
-        X_ = matmul(X_, two_I_ - matmul(M_, X_));
+        // Square the residual the variant is judged by, as computed: (I − X·M)² for X·M, (I − M·X)² for M·X.
+        // Either form drives both to 0 in exact arithmetic, but in rounding only the squared one reaches I to
+        // rounding; the other stops near κ·ε (for variant both, X·M is the one squared).
+        if (variant_ == InverseVariant::left)
+            X_ = matmul(X_, two_I_ - matmul(M_, X_));
+        else
+            X_ = matmul(two_I_ - matmul(X_, M_), X_);
         return std::nullopt;
     }
     long tape_passes() const override { return 0; }
