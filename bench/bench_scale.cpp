@@ -2,7 +2,7 @@
 // next to LAPACK's direct answer to the same problem in the same run. The report's plot of time against n
 // (docs/benchmarks.md) is drawn from these.
 //
-// Names: scale_svd/<trust-region|dgesdd>/n, scale_inverse/<conjugate-gradient|dgetrf+dgetri>/n. Not in make bench's
+// Names: scale_svd/<trust-region|dgesdd>/n, scale_inverse/<conjugate-gradient|newton-schulz|dgetrf+dgetri>/n. Not in make bench's
 // default filter (the larger sizes take seconds): BENCH_FILTER='^scale_' runs them.
 // Counters of the descents: descent_iterations, tape_passes, converged (1 or 0).
 #include <benchmark/benchmark.h>
@@ -43,11 +43,11 @@ void svd_dgesdd(benchmark::State& state) {
     for (auto _ : state) benchmark::DoNotOptimize(lapack_svd(M).singular_values.data());
 }
 
-void inverse_cg(benchmark::State& state) {
+void inverse_by(benchmark::State& state, const InverseOptions& options) {
     const Matrix M = Matrix::random(size_of(state), size_of(state), 314);
     InverseResult result;
     for (auto _ : state) {
-        result = inverse_by_descent(M, ConjugateGradientOptions{});
+        result = inverse_by_descent(M, options);
         benchmark::DoNotOptimize(result.inverse.data());
     }
     outcome(state, result.report);
@@ -68,7 +68,8 @@ void register_scale_benchmarks() {
     };
     sizes(benchmark::RegisterBenchmark("scale_svd/trust-region", svd_trust_region), 512);
     sizes(benchmark::RegisterBenchmark("scale_svd/dgesdd", svd_dgesdd), 512);
-    sizes(benchmark::RegisterBenchmark("scale_inverse/conjugate-gradient", inverse_cg), 256);
+    sizes(benchmark::RegisterBenchmark("scale_inverse/conjugate-gradient", inverse_by, ConjugateGradientOptions{}), 256);
+    sizes(benchmark::RegisterBenchmark("scale_inverse/newton-schulz", inverse_by, NewtonSchulzOptions{}), 256);
     sizes(benchmark::RegisterBenchmark("scale_inverse/dgetrf+dgetri", inverse_dgetri), 256);
 }
 

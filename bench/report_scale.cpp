@@ -45,11 +45,14 @@ void write_scale(std::ostream& out, const BenchmarkResults& results, const std::
         svd.add({n + "×" + n, time_cell(tr), counter_cell(tr, "descent_iterations") + " / " + counter_cell(tr, "tape_passes"),
                  time_cell(lapack), ratio_cell(tr, lapack)});
     }
-    Table inverse({"n", "conjugate gradients", "iterations", "dgetrf + dgetri", "÷ LAPACK"});
+    Table inverse({"n", "conjugate gradients", "iterations", "÷ LAPACK", "Newton–Schulz", "iterations", "÷ LAPACK",
+                   "dgetrf + dgetri"});
     for (const std::string& n : sizes(results, "scale_inverse/conjugate-gradient/")) {
         const Run* cg = ran(results, "scale_inverse/conjugate-gradient/" + n);
+        const Run* ns = ran(results, "scale_inverse/newton-schulz/" + n);
         const Run* lapack = ran(results, "scale_inverse/dgetrf+dgetri/" + n);
-        inverse.add({n + "×" + n, time_cell(cg), counter_cell(cg, "descent_iterations"), time_cell(lapack), ratio_cell(cg, lapack)});
+        inverse.add({n + "×" + n, time_cell(cg), counter_cell(cg, "descent_iterations"), ratio_cell(cg, lapack),
+                     time_cell(ns), counter_cell(ns, "descent_iterations"), ratio_cell(ns, lapack), time_cell(lapack)});
     }
     Table truncated({"spectrum", "size", "k", "trust region", "tape passes", "Spectra", "dgesdd", "÷ Spectra", "÷ dgesdd",
                      "max σ error (trust region)"},
@@ -71,11 +74,11 @@ void write_scale(std::ostream& out, const BenchmarkResults& results, const std::
     out << "### The full SVD by trust region (`scale_svd/<method>/n`, random uniform n×n)\n\n";
     if (svd.empty()) out << "(not run)\n\n";
     else svd.write(out);
-    out << "### The inverse by conjugate gradients (`scale_inverse/<method>/n`, random uniform n×n)\n\n";
+    out << "### The inverse by conjugate gradients, and by Newton–Schulz (`scale_inverse/<method>/n`, random uniform n×n)\n\n";
     if (inverse.empty()) out << "(not run)\n\n";
     else inverse.write(out);
     if (std::filesystem::exists(dir / "benchmarks_scale.svg"))
-        out << "![Whole-solve CPU time against n, log-log: trust region and dgesdd, CG inverse and dgetrf+dgetri]"
+        out << "![Whole-solve CPU time against n, log-log: trust region and dgesdd; CG, Newton–Schulz and dgetrf+dgetri]"
                "(benchmarks_scale.svg)\n\n";
     out << "### The k largest triplets (`scale_truncated/<spectrum>/<method>/m/n[/k]`)\n\n";
     if (truncated.empty()) out << "(not run)\n\n";
@@ -96,6 +99,7 @@ bool plot_scale(const BenchmarkResults& results, OutputDir& out) {
     const std::vector<plot::Series> full = {series("trust_region", "scale_svd/trust-region/"),
                                             series("dgesdd", "scale_svd/dgesdd/"),
                                             series("cg_inverse", "scale_inverse/conjugate-gradient/"),
+                                            series("newton_schulz", "scale_inverse/newton-schulz/"),
                                             series("dgetrf_dgetri", "scale_inverse/dgetrf+dgetri/")};
     if (!full[0].points.empty()) {
         plot::write_csv(out, "benchmarks_scale.csv", "n", full);
@@ -105,7 +109,7 @@ bool plot_scale(const BenchmarkResults& results, OutputDir& out) {
                     .set("xlabel", "matrix size n (n×n)")
                     .set("ylabel", "CPU time per solve")
                     .set_array("keys", {"SVD, trust region", "SVD, dgesdd", "inverse, conjugate gradients",
-                                        "inverse, dgetrf + dgetri"})
+                                        "inverse, Newton–Schulz", "inverse, dgetrf + dgetri"})
                     .draw(out, "benchmarks_scale") &&
                 drawn;
     }

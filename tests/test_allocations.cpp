@@ -118,14 +118,16 @@ TEST_CASE("allocations: the Riemannian SVD methods allocate nothing per iteratio
     }
 }
 
-TEST_CASE("allocations: the conjugate-gradient inverse allocates nothing per iteration, small and BLAS-sized") {
-    for (const std::size_t n : {std::size_t{12}, std::size_t{64}}) {  // CG takes about n steps: none stops here
+TEST_CASE("allocations: the conjugate-gradient and Newton–Schulz inverses allocate nothing per iteration, small and BLAS-sized") {
+    // CG takes about n steps, Newton–Schulz about log₂(n·κ²) + 6 (over 15 here): none stops within these five.
+    for (const std::size_t n : {std::size_t{12}, std::size_t{64}}) {
         for (const InverseVariant variant : {InverseVariant::right, InverseVariant::left}) {
             CAPTURE(n);
             const Matrix M = Matrix::random(n, n, 314);
-            const std::unique_ptr<InverseSolver> method =
-                conjugate_gradient(M, ConjugateGradientOptions{.variant = variant, .tolerance = 0.0});
-            CHECK(allocations_per_iteration(*method, 3) == 0);
+            const std::unique_ptr<InverseSolver> methods[] = {
+                conjugate_gradient(M, ConjugateGradientOptions{.variant = variant, .tolerance = 0.0}),
+                newton_schulz(M, NewtonSchulzOptions{.variant = variant, .tolerance = 0.0})};
+            for (const std::unique_ptr<InverseSolver>& method : methods) CHECK(allocations_per_iteration(*method, 3) == 0);
         }
     }
 }

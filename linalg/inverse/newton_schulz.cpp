@@ -7,6 +7,9 @@
 // residual's eigenvalues 1 − σᵢ²/(‖M‖₁‖M‖∞) lie in [0, 1) and squaring drives them all to 0. The smallest σ is the
 // slowest: its residual 1 − δ, δ = σₙ²/(‖M‖₁‖M‖∞) ≥ 1/(n·κ²), needs about log₂(1/δ) ≤ log₂(n·κ²) squarings to fall
 // to 1/2, then six more to fall below ε.
+#include <utility>
+
+#include "autodiff/gemm.hpp"
 #include "linalg/inverse/methods.hpp"
 #include "linalg/inverse/residual_judge.hpp"
 #include "linalg/norms.hpp"
@@ -22,6 +25,10 @@ namespace {
 // 80 steps there means the loss has hit a positive floor: M is singular.
 constexpr Patience newton_patience{.near = 6, .far = 80, .pause_near_is_convergence = true};
 
+void add_to_diagonal(Matrix& A, double c) {
+    for (std::size_t i = 0; i < A.rows(); ++i) A(i, i) += c;
+}
+
 Matrix first_guess(const Matrix& M) {
     const double bound = norm_1(M) * norm_inf(M);  // ≥ σ₁²; 0 only for the zero matrix
     return bound > 0.0 ? M.transpose() / bound : Matrix(M.rows(), M.cols());
@@ -30,8 +37,8 @@ Matrix first_guess(const Matrix& M) {
 class NewtonSchulz final : public InverseSolver {
 public:
     NewtonSchulz(const Matrix& M, const NewtonSchulzOptions& o)
-        : M_(M), I_(Matrix::identity(M.rows())), two_I_(2.0 * I_), variant_(o.variant), X_(first_guess(M)),  // guess
-          judge_(M, o.variant, o.tolerance, newton_patience) {}
+        : M_(M), I_(Matrix::identity(M.rows())), variant_(o.variant), X_(first_guess(M)),  // guess
+          T_(M.rows(), M.cols()), next_(M.rows(), M.cols()), judge_(M, o.variant, o.tolerance, newton_patience) {}
 
     double evaluate() override {  // the loss is only logged, never differentiated
         tape_.clear();
@@ -42,10 +49,17 @@ public:
         // Square the residual the variant is judged by, as computed: (I − X·M)² for X·M, (I − M·X)² for M·X.
         // Either form drives both to 0 in exact arithmetic, but in rounding only the squared one reaches I to
         // rounding; the other stops near κ·ε (for variant both, X·M is the one squared).
-        if (variant_ == InverseVariant::left)
-            X_ = matmul(X_, two_I_ - matmul(M_, X_));
-        else
-            X_ = matmul(two_I_ - matmul(X_, M_), X_);
+        // Two products into buffers kept from the start, so a step allocates nothing.
+        if (variant_ == InverseVariant::left) {
+            gemm(M_, Trans::No, X_, Trans::No, T_.ref(), -1.0);  // T = −M·X
+            add_to_diagonal(T_, 2.0);                            // T = 2I − M·X
+            gemm(X_, Trans::No, T_, Trans::No, next_.ref());     // X·T
+        } else {
+            gemm(X_, Trans::No, M_, Trans::No, T_.ref(), -1.0);  // T = −X·M
+            add_to_diagonal(T_, 2.0);                            // T = 2I − X·M
+            gemm(T_, Trans::No, X_, Trans::No, next_.ref());     // T·X
+        }
+        std::swap(X_, next_);
         return std::nullopt;
     }
     long tape_passes() const override { return 0; }
@@ -53,9 +67,10 @@ public:
 
 private:
     const Matrix& M_;
-    const Matrix I_, two_I_;
+    const Matrix I_;
     const InverseVariant variant_;
     Matrix X_;
+    Matrix T_, next_;  // 2I minus the product, and the next X
     ResidualJudge judge_;
     Tape tape_;
     const NoGrad no_grad_{tape_};
