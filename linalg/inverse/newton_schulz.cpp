@@ -1,6 +1,6 @@
 // Newton–Schulz: X ← (2I − X·M)·X (X·(2I − M·X) for variant left), for comparison. It is Newton's method for the
-// equation X⁻¹ = M, and it is matrix products, not gradients from the tape: the tape only records the loss, so the
-// curves compare.
+// equation X⁻¹ = M, and it is matrix products, not gradients: no tape. Its loss is the others' mse(X·M, I), from
+// the same product X·M the step then uses, so a step costs two products.
 //
 // Each step squares the residual: I − X_new·M = I − (2I − X·M)·X·M = (I − X·M)², and the same holds for I − M·X.
 // From X₀ = Mᵀ/(‖M‖₁‖M‖∞) the eigenvalues of X₀·M are σᵢ²/(‖M‖₁‖M‖∞), in (0, 1] because σ₁² ≤ ‖M‖₁‖M‖∞, so the
@@ -29,6 +29,17 @@ void add_to_diagonal(Matrix& A, double c) {
     for (std::size_t i = 0; i < A.rows(); ++i) A(i, i) += c;
 }
 
+// mse(P, I) = Σ (P − I)²_ij / n², in the order the tape's mse sums it, so the loss curves are the same numbers.
+double mse_to_identity(const Matrix& P) {
+    double total = 0.0;
+    for (std::size_t i = 0; i < P.rows(); ++i)
+        for (std::size_t j = 0; j < P.cols(); ++j) {
+            const double d = P(i, j) - (i == j ? 1.0 : 0.0);
+            total += d * d;
+        }
+    return total / static_cast<double>(P.size());
+}
+
 Matrix first_guess(const Matrix& M) {
     const double bound = norm_1(M) * norm_inf(M);  // ≥ σ₁²; 0 only for the zero matrix
     return bound > 0.0 ? M.transpose() / bound : Matrix(M.rows(), M.cols());
@@ -37,28 +48,32 @@ Matrix first_guess(const Matrix& M) {
 class NewtonSchulz final : public InverseSolver {
 public:
     NewtonSchulz(const Matrix& M, const NewtonSchulzOptions& o)
-        : M_(M), I_(Matrix::identity(M.rows())), variant_(o.variant), X_(first_guess(M)),  // guess
-          T_(M.rows(), M.cols()), next_(M.rows(), M.cols()), judge_(M, o.variant, o.tolerance, newton_patience) {}
+        : M_(M), variant_(o.variant), X_(first_guess(M)),  // guess
+          P_(M.rows(), M.cols()), next_(M.rows(), M.cols()), judge_(M, o.variant, o.tolerance, newton_patience) {}
 
-    double evaluate() override {  // the loss is only logged, never differentiated
-        tape_.clear();
-        return inverse_loss(tape_.constant(X_), tape_.constant(M_), I_, variant_).item();
+    // mse(P, I) with P the product the variant drives to I (for both, the mean of the two), P kept for the step.
+    double evaluate() override {
+        if (variant_ == InverseVariant::left) {
+            gemm(M_, Trans::No, X_, Trans::No, P_.ref());  // P = M·X
+            return mse_to_identity(P_);
+        }
+        gemm(X_, Trans::No, M_, Trans::No, P_.ref());  // P = X·M
+        if (variant_ == InverseVariant::right) return mse_to_identity(P_);
+        gemm(M_, Trans::No, X_, Trans::No, next_.ref());  // M·X, into the next X's buffer, free until the step
+        return (mse_to_identity(P_) + mse_to_identity(next_)) / 2.0;
     }
     std::optional<Stop> judge(const History& h) override { return judge_(h, X_); }
     std::optional<Stop> step() override {
         // Square the residual the variant is judged by, as computed: (I − X·M)² for X·M, (I − M·X)² for M·X.
         // Either form drives both to 0 in exact arithmetic, but in rounding only the squared one reaches I to
-        // rounding; the other stops near κ·ε (for variant both, X·M is the one squared).
-        // Two products into buffers kept from the start, so a step allocates nothing.
-        if (variant_ == InverseVariant::left) {
-            gemm(M_, Trans::No, X_, Trans::No, T_.ref(), -1.0);  // T = −M·X
-            add_to_diagonal(T_, 2.0);                            // T = 2I − M·X
-            gemm(X_, Trans::No, T_, Trans::No, next_.ref());     // X·T
-        } else {
-            gemm(X_, Trans::No, M_, Trans::No, T_.ref(), -1.0);  // T = −X·M
-            add_to_diagonal(T_, 2.0);                            // T = 2I − X·M
-            gemm(T_, Trans::No, X_, Trans::No, next_.ref());     // T·X
-        }
+        // rounding; the other stops near κ²·ε (for variant both, X·M is the one squared). evaluate() left the
+        // product in P; one more product into a buffer kept from the start, so a step allocates nothing.
+        P_ *= -1.0;
+        add_to_diagonal(P_, 2.0);  // T = 2I − P
+        if (variant_ == InverseVariant::left)
+            gemm(X_, Trans::No, P_, Trans::No, next_.ref());  // X·T
+        else
+            gemm(P_, Trans::No, X_, Trans::No, next_.ref());  // T·X
         std::swap(X_, next_);
         return std::nullopt;
     }
@@ -67,13 +82,10 @@ public:
 
 private:
     const Matrix& M_;
-    const Matrix I_;
     const InverseVariant variant_;
     Matrix X_;
-    Matrix T_, next_;  // 2I minus the product, and the next X
+    Matrix P_, next_;  // the product evaluate() computed (then 2I minus it), and the next X
     ResidualJudge judge_;
-    Tape tape_;
-    const NoGrad no_grad_{tape_};
 };
 
 }  // namespace
