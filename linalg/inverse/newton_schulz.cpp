@@ -34,7 +34,7 @@ public:
 
     double evaluate() override {  // the loss is only logged, never differentiated
         tape_.clear();
-        return inverse_loss(tape_.constant(X_), tape_.constant(M_), I_, variant_).item();
+        return inverse_loss(tape_.constant_view(X_), tape_.constant_view(M_), I_, variant_).item();
     }
     std::optional<Stop> judge(const History& h) override { return judge_(h, X_); }
     std::optional<Stop> step() override {

@@ -59,7 +59,8 @@ double BrockettProblem::record_and_backward() {
     tape_.clear();
     U_.zero_grad();
     V_.zero_grad();
-    cost_ = brockett_cost(tape_.param(U_), tape_.param(V_), tape_.constant(A_), tape_.constant(weights_));
+    // A is read in place, not copied onto the tape on every pass: the copy cost as much as a product with A.
+    cost_ = brockett_cost(tape_.param(U_), tape_.param(V_), tape_.constant_view(A_), tape_.constant_view(weights_));
     backward(cost_);
     return cost_.item();
 }
