@@ -20,9 +20,17 @@ inline constexpr std::size_t blas_threshold = 8 * 8 * 8;
 
 void gemm(ConstMatrixRef a, Trans ta, ConstMatrixRef b, Trans tb, MatrixRef c, double alpha = 1.0, double beta = 0.0);
 
+// A product of a large A with a B of at most thin_columns columns, C = alpha·op(A)·B + beta·C: the truncated
+// SVD's A·V and Aᵀ·U, with A thousands by thousands and k a few. dgemm copies all of A into its packed layout on
+// every call, as much memory traffic again as the product (a third of `--rank 5`'s time at 2000×1000); here A
+// is read once, in place. gemm takes this path for an A of thin_from entries or more (it no longer fits in cache).
+inline constexpr std::size_t thin_columns = 8;
+inline constexpr std::size_t thin_from = 1 << 16;
+
 // The two paths, callable directly so tests can hold them to each other and benchmarks can time them.
 void gemm_loops(ConstMatrixRef a, Trans ta, ConstMatrixRef b, Trans tb, MatrixRef c, double alpha, double beta);
 void gemm_blas(ConstMatrixRef a, Trans ta, ConstMatrixRef b, Trans tb, MatrixRef c, double alpha, double beta);
+void gemm_thin(ConstMatrixRef a, Trans ta, ConstMatrixRef b, MatrixRef c, double alpha, double beta);  // B not transposed
 
 // C = alpha·AᵀA + beta·C (the Gram matrix; BLAS's dsyrk). Symmetric, so only half of it is computed.
 void gram(ConstMatrixRef a, MatrixRef c, double alpha = 1.0, double beta = 0.0);
