@@ -86,15 +86,14 @@ void gemm_blas(ConstMatrixRef a, Trans ta, ConstMatrixRef b, Trans tb, MatrixRef
 
 namespace {
 
-// A row of B (or C) of n <= 8 entries as two vectors, the lanes past n zero: one layout for every thin n.
-struct Eight {
-    Four low = 0.0, high = 0.0;
-};
+// A row of B (or C) of n <= 8 entries as one vector of eight, the lanes past n zero: one layout for every thin n
+// (one AVX-512 register, or two of AVX2).
+using Eight = std::experimental::fixed_size_simd<double, thin_columns>;
 
 Eight load_padded(const double* x, std::size_t n) {
     alignas(64) double padded[thin_columns] = {};
     std::copy(x, x + n, padded);
-    return {Four(padded, unaligned), Four(padded + 4, unaligned)};
+    return Eight(padded, unaligned);
 }
 
 // The rows of A in panels of this many columns: a panel of B's or C's rows, padded to 8, is 16 KiB and stays in
@@ -114,8 +113,7 @@ void gemm_thin(ConstMatrixRef a, Trans ta, ConstMatrixRef b, MatrixRef c, double
     scale_into(c, beta);
     const auto add_into = [n, alpha](const Eight& sum, double* c_row) {
         alignas(64) double out[thin_columns];
-        (alpha * sum.low).copy_to(out, unaligned);
-        (alpha * sum.high).copy_to(out + 4, unaligned);
+        (alpha * sum).copy_to(out, unaligned);
         for (std::size_t j = 0; j < n; ++j) c_row[j] += out[j];
     };
     // Every product below reads A's rows left to right, a panel of columns p0..p1 at a time.
@@ -129,32 +127,25 @@ void gemm_thin(ConstMatrixRef a, Trans ta, ConstMatrixRef b, MatrixRef c, double
                 const std::size_t rows = std::min(thin_rows, a.rows - i);
                 const double* a_r[thin_rows];
                 for (std::size_t r = 0; r < thin_rows; ++r) a_r[r] = a.data + (i + std::min(r, rows - 1)) * a.cols + p0;
-                Eight sum[thin_rows];
+                Eight sum[thin_rows] = {0.0, 0.0, 0.0, 0.0};
                 for (std::size_t q = 0; q < width; ++q)
-                    for (std::size_t r = 0; r < thin_rows; ++r) {  // (a short last block repeats its last row, unused)
-                        sum[r].low += a_r[r][q] * panel[q].low;
-                        sum[r].high += a_r[r][q] * panel[q].high;
-                    }
+                    for (std::size_t r = 0; r < thin_rows; ++r)  // (a short last block repeats its last row, unused)
+                        sum[r] += a_r[r][q] * panel[q];
                 for (std::size_t r = 0; r < rows; ++r) add_into(sum[r], c.data + (i + r) * n);
             }
         } else {
             // C(p,:) += Σ_i A(i,p)·B(i,:): the panel accumulates C's rows p0..p1, padded.
-            std::fill(panel, panel + width, Eight{});
+            std::fill(panel, panel + width, Eight(0.0));
             for (std::size_t i = 0; i < a.rows; i += thin_rows) {
                 const std::size_t rows = std::min(thin_rows, a.rows - i);
                 const double* a_r[thin_rows];
-                Eight b_r[thin_rows];  // zero for the rows past A's last: they add nothing
+                Eight b_r[thin_rows] = {0.0, 0.0, 0.0, 0.0};  // zero for the rows past A's last: they add nothing
                 for (std::size_t r = 0; r < thin_rows; ++r) {
                     a_r[r] = a.data + (i + std::min(r, rows - 1)) * a.cols + p0;
                     if (r < rows) b_r[r] = load_padded(b.data + (i + r) * n, n);
                 }
-                for (std::size_t q = 0; q < width; ++q) {
-                    Eight& p = panel[q];
-                    for (std::size_t r = 0; r < thin_rows; ++r) {
-                        p.low += a_r[r][q] * b_r[r].low;
-                        p.high += a_r[r][q] * b_r[r].high;
-                    }
-                }
+                for (std::size_t q = 0; q < width; ++q)
+                    for (std::size_t r = 0; r < thin_rows; ++r) panel[q] += a_r[r][q] * b_r[r];
             }
             for (std::size_t q = 0; q < width; ++q) add_into(panel[q], c.data + (p0 + q) * n);
         }
