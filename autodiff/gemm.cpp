@@ -84,9 +84,79 @@ void gemm_blas(ConstMatrixRef a, Trans ta, ConstMatrixRef b, Trans tb, MatrixRef
                 alpha, a.data, to_blasint(a.cols), b.data, to_blasint(b.cols), beta, c.data, to_blasint(c.cols));
 }
 
+namespace {
+
+// A row of B (or C) of n <= 8 entries as one vector of eight, the lanes past n zero: one layout for every thin n
+// (one AVX-512 register, or two of AVX2).
+using Eight = std::experimental::fixed_size_simd<double, thin_columns>;
+
+Eight load_padded(const double* x, std::size_t n) {
+    alignas(64) double padded[thin_columns] = {};
+    std::copy(x, x + n, padded);
+    return Eight(padded, unaligned);
+}
+
+// The rows of A in panels of this many columns: a panel of B's or C's rows, padded to 8, is 16 KiB and stays in
+// L1 while every row of A passes over it; each entry of A is still read once.
+constexpr std::size_t thin_panel = 256;
+
+}  // namespace
+
+// Four rows of A at a time: four independent sums per vector keep the FMA units busy (one sum's chain of
+// dependent adds would wait on each add's latency), and each entry of the panel is loaded once for four rows.
+constexpr std::size_t thin_rows = 4;
+
+void gemm_thin(ConstMatrixRef a, Trans ta, ConstMatrixRef b, MatrixRef c, double alpha, double beta) {
+    check_gemm(a, ta, b, Trans::No, c);
+    const std::size_t n = c.cols;
+    if (n > thin_columns) throw shape_error("gemm_thin", "takes a B of at most 8 columns, not", b.shape(), "into", c.shape());
+    scale_into(c, beta);
+    const auto add_into = [n, alpha](const Eight& sum, double* c_row) {
+        alignas(64) double out[thin_columns];
+        (alpha * sum).copy_to(out, unaligned);
+        for (std::size_t j = 0; j < n; ++j) c_row[j] += out[j];
+    };
+    // Every product below reads A's rows left to right, a panel of columns p0..p1 at a time.
+    Eight panel[thin_panel];
+    for (std::size_t p0 = 0; p0 < a.cols; p0 += thin_panel) {
+        const std::size_t width = std::min(thin_panel, a.cols - p0);
+        if (ta == Trans::No) {
+            // C(i,:) += Σ_p A(i,p)·B(p,:): the panel holds B's rows p0..p1, padded.
+            for (std::size_t q = 0; q < width; ++q) panel[q] = load_padded(b.data + (p0 + q) * n, n);
+            for (std::size_t i = 0; i < a.rows; i += thin_rows) {
+                const std::size_t rows = std::min(thin_rows, a.rows - i);
+                const double* a_r[thin_rows];
+                for (std::size_t r = 0; r < thin_rows; ++r) a_r[r] = a.data + (i + std::min(r, rows - 1)) * a.cols + p0;
+                Eight sum[thin_rows] = {0.0, 0.0, 0.0, 0.0};
+                for (std::size_t q = 0; q < width; ++q)
+                    for (std::size_t r = 0; r < thin_rows; ++r)  // (a short last block repeats its last row, unused)
+                        sum[r] += a_r[r][q] * panel[q];
+                for (std::size_t r = 0; r < rows; ++r) add_into(sum[r], c.data + (i + r) * n);
+            }
+        } else {
+            // C(p,:) += Σ_i A(i,p)·B(i,:): the panel accumulates C's rows p0..p1, padded.
+            std::fill(panel, panel + width, Eight(0.0));
+            for (std::size_t i = 0; i < a.rows; i += thin_rows) {
+                const std::size_t rows = std::min(thin_rows, a.rows - i);
+                const double* a_r[thin_rows];
+                Eight b_r[thin_rows] = {0.0, 0.0, 0.0, 0.0};  // zero for the rows past A's last: they add nothing
+                for (std::size_t r = 0; r < thin_rows; ++r) {
+                    a_r[r] = a.data + (i + std::min(r, rows - 1)) * a.cols + p0;
+                    if (r < rows) b_r[r] = load_padded(b.data + (i + r) * n, n);
+                }
+                for (std::size_t q = 0; q < width; ++q)
+                    for (std::size_t r = 0; r < thin_rows; ++r) panel[q] += a_r[r][q] * b_r[r];
+            }
+            for (std::size_t q = 0; q < width; ++q) add_into(panel[q], c.data + (p0 + q) * n);
+        }
+    }
+}
+
 void gemm(ConstMatrixRef a, Trans ta, ConstMatrixRef b, Trans tb, MatrixRef c, double alpha, double beta) {
     const std::size_t k = ta == Trans::No ? a.cols : a.rows;
-    if (c.rows * c.cols * k >= blas_threshold)
+    if (tb == Trans::No && c.cols <= thin_columns && a.size() >= thin_from)
+        gemm_thin(a, ta, b, c, alpha, beta);
+    else if (c.rows * c.cols * k >= blas_threshold)
         gemm_blas(a, ta, b, tb, c, alpha, beta);
     else
         gemm_loops(a, ta, b, tb, c, alpha, beta);

@@ -72,6 +72,15 @@ Var Tape::param(Parameter& p) {
 
 Var Tape::constant(ConstMatrixRef m) { return leaf("constant", m, nullptr); }
 
+Var Tape::constant_view(ConstMatrixRef m) {
+    Node& n = nodes_.emplace_back();
+    n.op = "constant";
+    // Nodes hold writable views because an op fills its own node's value as it is recorded; a leaf's value is
+    // never written after, so dropping the const here writes nothing through it.
+    n.value = MatrixRef{const_cast<double*>(m.data), m.rows, m.cols};
+    return Var(this, static_cast<std::uint32_t>(nodes_.size() - 1), generation_);
+}
+
 void Tape::clear() {
     nodes_.clear();  // keeps its capacity
     values_.reset();

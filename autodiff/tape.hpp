@@ -140,6 +140,10 @@ public:
     Var param(Parameter& p);
     // A leaf that wants no gradient (data, targets); its value is copied into the tape's arena.
     Var constant(ConstMatrixRef m);
+    // A leaf that wants no gradient, read in place: the node's value is m's own storage, not a copy. For large
+    // data recorded on every pass (the matrix a solver fits), whose copy costs as much as the products with it.
+    // m must outlive the recording and stay unchanged while it is used; the node has no adjoint.
+    Var constant_view(ConstMatrixRef m);
 
     // Forget every node and rewind the arena (memory is kept). Vars recorded before become invalid.
     void clear();

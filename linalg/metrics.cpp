@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "autodiff/gemm.hpp"
+#include "linalg/norms.hpp"
 
 namespace tapegrad {
 
@@ -28,7 +29,7 @@ std::pair<Matrix, std::vector<double>> scaled_down(const Matrix& M, std::vector<
     const double largest = max_abs(M);
     const int e = largest > 0.0 ? std::ilogb(largest) : 0;
     Matrix scaled = M;
-    for (std::size_t i = 0; i < scaled.size(); ++i) scaled.data()[i] = std::ldexp(scaled.data()[i], -e);
+    scale_by_power_of_two(scaled.ref(), -e);
     for (double& s : sigma) s = std::ldexp(s, -e);
     return {std::move(scaled), std::move(sigma)};
 }

@@ -30,4 +30,14 @@ double norm_inf(ConstMatrixRef m) {
     return largest;
 }
 
+void scale_by_power_of_two(MatrixRef m, int e) {
+    double* const x = m.data;
+    if (e >= -1074 && e <= 1023) {  // 2^e is a double (subnormal below -1022, still exact)
+        const double factor = std::ldexp(1.0, e);
+        for (std::size_t i = 0; i < m.size(); ++i) x[i] *= factor;
+    } else {  // only from a subnormal largest entry brought up to 1: 2^e overflows, ldexp does not
+        for (std::size_t i = 0; i < m.size(); ++i) x[i] = std::ldexp(x[i], e);
+    }
+}
+
 }  // namespace tapegrad

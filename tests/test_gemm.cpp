@@ -59,6 +59,37 @@ TEST_CASE("gemm: alpha scales, beta accumulates, and beta = 0 overwrites even Na
     }
 }
 
+TEST_CASE("gemm: the thin path (B of at most 8 columns) agrees with BLAS, across its panels, and is the one chosen") {
+    // A's column counts cross the 256-column panels (1, 255, 256, 257, 600); both of A's orientations; 1 to 8 columns.
+    std::uint64_t seed = 100;
+    for (const Trans ta : {Trans::No, Trans::Yes})
+        for (const Shape s : {Shape{300, 1}, Shape{40, 255}, Shape{7, 256}, Shape{33, 257}, Shape{120, 600}})
+            for (std::size_t n = 1; n <= thin_columns; ++n) {
+                const Matrix a = uniform(s.rows, s.cols, ++seed);
+                const std::size_t inner = ta == Trans::No ? s.cols : s.rows, out = ta == Trans::No ? s.rows : s.cols;
+                const Matrix b = uniform(inner, n, ++seed);
+                Matrix blas(out, n, 0.5), thin(out, n, 0.5);
+                gemm_blas(a, ta, b, Trans::No, blas.ref(), -2.0, 3.0);
+                gemm_thin(a, ta, b, thin.ref(), -2.0, 3.0);
+                CHECK(max_abs_diff(thin, blas) <= 1e-13 * static_cast<double>(inner));
+                Matrix nan(out, n, std::nan(""));
+                gemm_thin(a, ta, b, nan.ref(), 1.0, 0.0);  // beta = 0 overwrites
+                Matrix product(out, n);
+                gemm_blas(a, ta, b, Trans::No, product.ref(), 1.0, 0.0);
+                CHECK(max_abs_diff(nan, product) <= 1e-13 * static_cast<double>(inner));
+            }
+    // gemm sends a large A with a thin B here: the same numbers, to the last bit.
+    const Matrix a = uniform(300, thin_from / 300 + 1, 7), b = uniform(a.cols(), 5, 8);
+    Matrix chosen(300, 5), thin(300, 5);
+    gemm(a, Trans::No, b, Trans::No, chosen.ref());
+    gemm_thin(a, Trans::No, b, thin.ref(), 1.0, 0.0);
+    CHECK(chosen == thin);
+    CHECK(error_message([] {
+              Matrix c(2, 9);
+              gemm_thin(Matrix(2, 3), Trans::No, Matrix(3, 9), c.ref(), 1.0, 0.0);
+          }) == "gemm_thin: takes a B of at most 8 columns, not 3x9 into 2x9");
+}
+
 TEST_CASE("gemm: an empty inner dimension gives beta·C") {
     Matrix c(2, 2, 1.0);
     gemm_blas(Matrix(2, 0), Trans::No, Matrix(0, 2), Trans::No, c.ref(), 1.0, 0.5);

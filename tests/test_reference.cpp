@@ -2,10 +2,12 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <limits>
 
 #include "io/tutorial_matrices.hpp"
 #include "helpers.hpp"
 #include "linalg/metrics.hpp"
+#include "linalg/norms.hpp"
 #include "linalg/reference.hpp"
 
 using namespace tapegrad;
@@ -79,4 +81,18 @@ TEST_CASE("compare_inverse: residual and error against LAPACK") {
     CHECK(c.residual == doctest::Approx(0.04));
     CHECK(c.max_error_vs_reference == doctest::Approx(0.01));
     CHECK(c.relative_error == doctest::Approx(0.02));
+}
+
+TEST_CASE("scale_by_power_of_two: the same bits as ldexp, subnormal results and extreme exponents included") {
+    const double tiny = std::numeric_limits<double>::denorm_min(), huge = std::numeric_limits<double>::max();
+    const Matrix m{{1.0, -3.0, 0.1, 0.0}, {tiny, 3 * tiny, -huge, 1e-300}, {0.7 * huge, 5e-310, 2.5, -1e300}};
+    for (const int e : {0, 1, -1, 7, -60, 1000, -1000, 1023, -1022, -1023, -1074, 1074, 1100, -1100}) {
+        Matrix scaled = m;
+        scale_by_power_of_two(scaled.ref(), e);
+        for (std::size_t i = 0; i < m.size(); ++i) {
+            const double want = std::ldexp(m.data()[i], e);
+            CHECK_MESSAGE((scaled.data()[i] == want || (std::isnan(want) && std::isnan(scaled.data()[i]))),
+                          "e = ", e, ", entry ", m.data()[i]);
+        }
+    }
 }

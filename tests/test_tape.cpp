@@ -121,6 +121,24 @@ TEST_CASE("tape: constants take no gradient but pass it on to parameters") {
     CHECK_FALSE(c.requires_grad());
 }
 
+TEST_CASE("tape: a constant view reads the caller's storage, no copy, and differentiates as a constant") {
+    Tape tape;
+    Parameter p(Matrix{{1.0, 2.0}, {3.0, 4.0}});
+    Matrix data{{10.0, 20.0}, {30.0, 40.0}};
+    const Var c = tape.constant_view(data);
+    CHECK(c.value().data == data.data());  // the node's value is the caller's matrix
+    CHECK_FALSE(c.requires_grad());
+    CHECK(tape.arena_capacity() == 0);  // nothing was copied into the tape's arena
+    backward(sum(matmul(c, tape.param(p))));
+    CHECK(p.grad == Matrix{{40.0, 40.0}, {60.0, 60.0}});  // ∂/∂P Σ(C·P) = Cᵀ·1
+    // A later recording reads the storage as it is then.
+    tape.clear();
+    data(0, 0) = 1.0;
+    p.zero_grad();
+    backward(sum(matmul(tape.constant_view(data), tape.param(p))));
+    CHECK(p.grad == Matrix{{31.0, 31.0}, {60.0, 60.0}});
+}
+
 TEST_CASE("tape: recording copies the parameter's value at that moment") {
     Tape tape;
     Parameter p(Matrix{{1.0}});

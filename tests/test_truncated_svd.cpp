@@ -6,6 +6,7 @@
 #include <cmath>
 #include <string>
 
+#include "autodiff/gemm.hpp"
 #include "helpers.hpp"
 #include "linalg/metrics.hpp"
 #include "linalg/reference.hpp"
@@ -63,6 +64,18 @@ TEST_CASE("truncated SVD: the k largest triplets of tall and wide matrices, as L
     for (const Shape s : {Shape{60, 30}, Shape{30, 50}}) {
         const Matrix M = with_spectrum(s.rows, s.cols, 0.8, 7);
         for (const long k : {1L, 3L, 8L}) {
+            CAPTURE(to_string(s));
+            CAPTURE(k);
+            check_triplets(M, svd_by_descent(M, TrustRegionOptions{.rank = k}), static_cast<std::size_t>(k));
+        }
+    }
+}
+
+TEST_CASE("truncated SVD: large enough for gemm's thin path (M·V and Mᵀ·U without dgemm), as LAPACK's") {
+    static_assert(400 * 200 >= thin_from);
+    for (const Shape s : {Shape{400, 200}, Shape{200, 400}}) {
+        const Matrix M = with_spectrum(s.rows, s.cols, 0.8, 12);
+        for (const long k : {1L, 8L}) {
             CAPTURE(to_string(s));
             CAPTURE(k);
             check_triplets(M, svd_by_descent(M, TrustRegionOptions{.rank = k}), static_cast<std::size_t>(k));

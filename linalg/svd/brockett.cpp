@@ -7,6 +7,7 @@
 
 #include "autodiff/gemm.hpp"
 #include "autodiff/random.hpp"
+#include "linalg/norms.hpp"
 
 namespace tapegrad {
 
@@ -37,7 +38,7 @@ BrockettProblem::BrockettProblem(const Matrix& M, std::size_t rank)
     const double largest = max_abs(A_);
     if (largest > 0.0) {
         exponent_ = std::ilogb(largest);
-        for (std::size_t i = 0; i < A_.size(); ++i) A_.data()[i] = std::ldexp(A_.data()[i], -exponent_);
+        scale_by_power_of_two(A_.ref(), -exponent_);
         norm_ = frobenius_norm(A_);
         A_ *= 1.0 / norm_;
     }
@@ -59,7 +60,8 @@ double BrockettProblem::record_and_backward() {
     tape_.clear();
     U_.zero_grad();
     V_.zero_grad();
-    cost_ = brockett_cost(tape_.param(U_), tape_.param(V_), tape_.constant(A_), tape_.constant(weights_));
+    // A is read in place, not copied onto the tape on every pass: the copy cost as much as a product with A.
+    cost_ = brockett_cost(tape_.param(U_), tape_.param(V_), tape_.constant_view(A_), tape_.constant_view(weights_));
     backward(cost_);
     return cost_.item();
 }
