@@ -19,7 +19,8 @@ namespace {
 
 Matrix tall(const Matrix& M) { return M.rows() < M.cols() ? M.transpose() : M; }
 
-std::size_t rank_of(const Matrix& M, std::size_t rank) {
+// How many triplets to find: rank, or all min(m, n) of them for rank 0.
+std::size_t triplets_wanted(const Matrix& M, std::size_t rank) {
     const std::size_t most = std::min(M.rows(), M.cols());
     if (rank > most)
         throw std::invalid_argument("svd_by_descent: rank " + std::to_string(rank) + " is more than min(m, n) = " +
@@ -30,7 +31,7 @@ std::size_t rank_of(const Matrix& M, std::size_t rank) {
 }  // namespace
 
 BrockettProblem::BrockettProblem(const Matrix& M, std::size_t rank)
-    : A_(tall(M)), k_(rank_of(M, rank)), wide_(M.rows() < M.cols()), weights_(1, k_), U_(Matrix(A_.rows(), k_)),
+    : A_(tall(M)), k_(triplets_wanted(M, rank)), wide_(M.rows() < M.cols()), weights_(1, k_), U_(Matrix(A_.rows(), k_)),
       V_(Matrix(A_.cols(), k_)), OU_(k_, k_), OV_(k_, k_), ZU_(k_, k_), ZV_(k_, k_), scale_(k_) {
     // Divide by a power of two near the largest entry first (exact), so the sum of squares in the norm can
     // neither overflow (entries near 1e308) nor underflow (near 1e-300). The zero matrix stays as it is: its
