@@ -1,6 +1,7 @@
 #include "io/output_dir.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -15,6 +16,26 @@ namespace {
 
 std::string why(int error) { return std::strerror(error); }
 
+constexpr std::string_view staging_prefix = ".tapegrad-staging-";
+
+// Removes the staging directories in dir of runs that were killed before they could (.tapegrad-staging-<pid>-…,
+// with no process <pid> any more). One whose process lives may be another run's, writing now: it stays.
+void remove_abandoned_staging(const std::filesystem::path& dir) {
+    std::error_code error;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, error)) {
+        const std::string name = entry.path().filename().string();
+        if (!name.starts_with(staging_prefix)) continue;
+        const std::string rest = name.substr(staging_prefix.size());
+        const std::size_t dash = rest.find('-');
+        if (dash == 0 || dash == std::string::npos || dash > 9 || rest.find_first_not_of("0123456789") != dash) continue;
+        const pid_t pid = static_cast<pid_t>(std::stol(rest.substr(0, dash)));
+        if (::kill(pid, 0) != 0 && errno == ESRCH) {
+            std::error_code ignored;  // at worst it is left for the next run
+            std::filesystem::remove_all(entry.path(), ignored);
+        }
+    }
+}
+
 }  // namespace
 
 OutputDir::OutputDir(std::filesystem::path dir) : dir_(std::move(dir)) {
@@ -23,7 +44,8 @@ OutputDir::OutputDir(std::filesystem::path dir) : dir_(std::move(dir)) {
     std::filesystem::create_directories(dir_, error);
     if (error) throw std::runtime_error(name + ": cannot create the directory (" + error.message() + ")");
     if (!std::filesystem::is_directory(dir_, error)) throw std::runtime_error(name + ": not a directory");
-    std::string pattern = (dir_ / ".tapegrad-staging-XXXXXX").string();
+    remove_abandoned_staging(dir_);
+    std::string pattern = (dir_ / (std::string(staging_prefix) + std::to_string(::getpid()) + "-XXXXXX")).string();
     if (mkdtemp(pattern.data()) == nullptr)
         throw std::runtime_error(name + ": cannot write in the directory (" + why(errno) + ")");
     staging_ = pattern;

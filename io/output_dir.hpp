@@ -9,7 +9,9 @@
 // The staging directory is made by mkdtemp (a fresh name, readable by its owner alone), and each file in it is
 // created exclusively (O_EXCL) without following a symbolic link (O_NOFOLLOW). rename() replaces what stands at
 // the target name, a symbolic link included, without writing through it. If the run fails before commit(), the
-// staging directory goes and the files of the last run stay as they were, all of them.
+// staging directory goes and the files of the last run stay as they were, all of them. A run killed outright
+// (Ctrl-C) cannot clean up: its staging directory carries its process id, and the next OutputDir on the same
+// directory removes those whose process is gone.
 #include <filesystem>
 #include <string>
 #include <string_view>

@@ -1,6 +1,8 @@
 // io/output_dir.hpp: a run's files appear together at commit, never through a planted symbolic link, and a run
 // that fails leaves the old files as they were.
 #include <doctest/doctest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "helpers.hpp"
 #include "io/output_dir.hpp"
@@ -50,6 +52,24 @@ TEST_CASE("OutputDir: a run that fails before commit leaves the old files as the
     }  // no commit: the run failed
     CHECK(names_in(dir.path()) == std::vector<std::string>{"a.csv"});
     CHECK(read_file(dir / "a.csv") == "old\n");
+}
+
+TEST_CASE("OutputDir: a killed run's staging directory is removed by the next run; a live one's is kept") {
+    const TempDir dir;
+    const pid_t child = ::fork();  // a process id that was, and is no more
+    if (child == 0) ::_exit(0);
+    REQUIRE(child > 0);
+    ::waitpid(child, nullptr, 0);
+    const std::string dead = ".tapegrad-staging-" + std::to_string(child) + "-aB3xYz";
+    const std::string live = ".tapegrad-staging-" + std::to_string(::getppid()) + "-Qw12er";  // our parent: alive
+    const std::string other = ".tapegrad-staging-Zx9yWv";  // no process id: another tool's, or an older tapegrad's
+    for (const std::string& name : {dead, live, other}) std::filesystem::create_directory(dir / name);
+    write_text(dir / dead / "svd_losses.csv", "half a file");
+    {
+        OutputDir out(dir.path());
+        CHECK(out.staging().filename().string().starts_with(".tapegrad-staging-" + std::to_string(::getpid()) + "-"));
+    }
+    CHECK(names_in(dir.path()) == std::vector<std::string>{live, other});  // sorted: digits before letters
 }
 
 TEST_CASE("OutputDir: a symbolic link planted at a target's name is replaced, its target untouched") {
