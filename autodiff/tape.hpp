@@ -159,10 +159,18 @@ public:
         const bool a_has_grad = static_cast<bool>(node(a).grad);  // each node() throws on a stale or foreign Var
         const bool b_has_grad = !b.empty() && node(b).grad;
         const bool wants_grad = grad_enabled_ && (a_has_grad || b_has_grad);
-        const MatrixRef value = values_.allocate(shape);
-        const MatrixRef grad = wants_grad ? adjoints_.allocate(shape) : MatrixRef{};
-        Node& n = nodes_.emplace_back(op, value, grad, wants_grad ? &rules : nullptr, a.index_,
-                                      b.empty() ? no_input : b.index_, scalar);
+        // Field by field, not from local views passed to emplace_back: those views live on the stack, and copying
+        // one into the node reads 16 bytes across two 8-byte stores just made, a load the CPU cannot forward.
+        Node& n = nodes_.emplace_back();
+        n.op = op;
+        n.value = values_.allocate(shape);
+        if (wants_grad) {
+            n.grad = adjoints_.allocate(shape);
+            n.rules = &rules;
+        }
+        n.a = a.index_;
+        n.b = b.empty() ? no_input : b.index_;
+        n.scalar = scalar;
         return {Var(this, static_cast<std::uint32_t>(nodes_.size() - 1), generation_), n};
     }
     // Arena memory for a rule's or an op's temporary; lives until clear().
