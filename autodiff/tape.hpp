@@ -195,7 +195,7 @@ public:
 
 private:
     friend class NoGrad;
-    friend void backward(const Var& y, ConstMatrixRef seed);
+    friend void backward(const Var& y, const ConstMatrixRef& seed);
     friend ConstMatrixRef jvp(const Var& y);
     friend void hvp(const Var& y);
     void forward_sweep(std::size_t last);
@@ -234,8 +234,9 @@ inline ConstMatrixRef Var::value() const { return tape().node(*this).value; }
 
 // Reverse sweep from a 1x1 result (a loss): adds ∂y/∂p into every parameter p's .grad.
 void backward(const Var& y);
-// Reverse sweep from any result, seeded with ∂L/∂y (PyTorch's y.backward(seed)); seed has y's shape.
-void backward(const Var& y, ConstMatrixRef seed);
+// Reverse sweep from any result, seeded with ∂L/∂y (PyTorch's y.backward(seed)); seed has y's shape. The seed by
+// reference, as gemm's views (gemm.hpp says why).
+void backward(const Var& y, const ConstMatrixRef& seed);
 
 // Forward mode: the derivative of y along the parameters' .tangent (JAX's jvp, PyTorch's forward AD), one
 // sweep in recording order through each op's tangent rule. The view lives until the next jvp, hvp or clear.
