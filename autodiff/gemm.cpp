@@ -7,9 +7,9 @@
 
 namespace tapegrad {
 
-static Shape op_shape(ConstMatrixRef x, Trans t) { return t == Trans::No ? x.shape() : Shape{x.cols, x.rows}; }
+static Shape op_shape(const ConstMatrixRef& x, Trans t) { return t == Trans::No ? x.shape() : Shape{x.cols, x.rows}; }
 
-static void check_gemm(ConstMatrixRef a, Trans ta, ConstMatrixRef b, Trans tb, MatrixRef c) {
+static void check_gemm(const ConstMatrixRef& a, Trans ta, const ConstMatrixRef& b, Trans tb, const MatrixRef& c) {
     const Shape sa = op_shape(a, ta), sb = op_shape(b, tb);
     if (sa.cols != sb.rows) throw shape_error("gemm", "cannot multiply", sa, "by", sb);
     if (c.rows != sa.rows || c.cols != sb.cols)
@@ -17,7 +17,7 @@ static void check_gemm(ConstMatrixRef a, Trans ta, ConstMatrixRef b, Trans tb, M
 }
 
 // C = beta·C, where beta = 0 means "overwrite" (so stale NaNs in C never leak through).
-static void scale_into(MatrixRef c, double beta) {
+static void scale_into(const MatrixRef& c, double beta) {
     if (beta == 0.0)
         std::fill(c.data, c.data + c.size(), 0.0);
     else if (beta != 1.0)
@@ -32,8 +32,10 @@ constexpr auto unaligned = std::experimental::element_aligned;
 // Below blas_threshold op(B) has k·n < 8³ entries, so a transposed B fits this buffer on the stack.
 constexpr std::size_t small_transpose = blas_threshold;
 
-void gemm_loops(ConstMatrixRef a, Trans ta, ConstMatrixRef b, Trans tb, MatrixRef c, double alpha, double beta) {
-    check_gemm(a, ta, b, tb, c);
+void gemm_loops(const ConstMatrixRef& a, Trans ta, const ConstMatrixRef& b_in, Trans tb, const MatrixRef& c,
+                double alpha, double beta) {
+    check_gemm(a, ta, b_in, tb, c);
+    ConstMatrixRef b = b_in;
     const std::size_t m = c.rows, n = c.cols, k = ta == Trans::No ? a.cols : a.rows;
     // The kernel wants op(B)'s rows contiguous. Bᵀ read in place is a strided gather for every four entries of
     // C, so a small Bᵀ is copied, transposed, into a buffer once: k·n loads and stores instead of m·k·n gathers.
@@ -75,7 +77,8 @@ static CBLAS_TRANSPOSE to_cblas(Trans t) { return t == Trans::No ? CblasNoTrans 
 
 static blasint to_blasint(std::size_t n) { return static_cast<blasint>(n); }
 
-void gemm_blas(ConstMatrixRef a, Trans ta, ConstMatrixRef b, Trans tb, MatrixRef c, double alpha, double beta) {
+void gemm_blas(const ConstMatrixRef& a, Trans ta, const ConstMatrixRef& b, Trans tb, const MatrixRef& c, double alpha,
+               double beta) {
     check_gemm(a, ta, b, tb, c);
     const std::size_t k = ta == Trans::No ? a.cols : a.rows;
     if (c.size() == 0) return;
@@ -106,7 +109,8 @@ constexpr std::size_t thin_panel = 256;
 // dependent adds would wait on each add's latency), and each entry of the panel is loaded once for four rows.
 constexpr std::size_t thin_rows = 4;
 
-void gemm_thin(ConstMatrixRef a, Trans ta, ConstMatrixRef b, MatrixRef c, double alpha, double beta) {
+void gemm_thin(const ConstMatrixRef& a, Trans ta, const ConstMatrixRef& b, const MatrixRef& c, double alpha,
+               double beta) {
     check_gemm(a, ta, b, Trans::No, c);
     const std::size_t n = c.cols;
     if (n > thin_columns) throw shape_error("gemm_thin", "takes a B of at most 8 columns, not", b.shape(), "into", c.shape());
@@ -152,7 +156,8 @@ void gemm_thin(ConstMatrixRef a, Trans ta, ConstMatrixRef b, MatrixRef c, double
     }
 }
 
-void gemm(ConstMatrixRef a, Trans ta, ConstMatrixRef b, Trans tb, MatrixRef c, double alpha, double beta) {
+void gemm(const ConstMatrixRef& a, Trans ta, const ConstMatrixRef& b, Trans tb, const MatrixRef& c, double alpha,
+          double beta) {
     const std::size_t k = ta == Trans::No ? a.cols : a.rows;
     if (tb == Trans::No && c.cols <= thin_columns && a.size() >= thin_from)
         gemm_thin(a, ta, b, c, alpha, beta);
@@ -162,7 +167,7 @@ void gemm(ConstMatrixRef a, Trans ta, ConstMatrixRef b, Trans tb, MatrixRef c, d
         gemm_loops(a, ta, b, tb, c, alpha, beta);
 }
 
-void gram(ConstMatrixRef a, MatrixRef c, double alpha, double beta) {
+void gram(const ConstMatrixRef& a, const MatrixRef& c, double alpha, double beta) {
     const std::size_t n = a.cols, k = a.rows;
     if (c.rows != n || c.cols != n) throw shape_error("gram", "cannot store the Gram matrix of", a.shape(), "in", c.shape());
     if (n * n * k < blas_threshold || k == 0) {

@@ -19,7 +19,12 @@ enum class Trans { No, Yes };
 // timed against a copy of its loops, draws level at n = 8 too (140 ns vs 149 ns).
 inline constexpr std::size_t blas_threshold = 8 * 8 * 8;
 
-void gemm(ConstMatrixRef a, Trans ta, ConstMatrixRef b, Trans tb, MatrixRef c, double alpha = 1.0, double beta = 0.0);
+// The views are taken by reference, unlike elsewhere: a view is 24 bytes, so by value it goes through the stack,
+// and the compiler copies one there with a 16-byte load that spans two 8-byte stores just made (a view built for
+// the call), which the CPU cannot forward from the stores: some ten cycles per operand, on every small product
+// of a tape's step (issue 12). By reference, the callee reads each field with a load of its own.
+void gemm(const ConstMatrixRef& a, Trans ta, const ConstMatrixRef& b, Trans tb, const MatrixRef& c, double alpha = 1.0,
+          double beta = 0.0);
 
 // A product of a large A with a B of at most thin_columns columns, C = alpha·op(A)·B + beta·C: the truncated
 // SVD's A·V and Aᵀ·U, with A thousands by thousands and k a few. dgemm copies all of A into its packed layout on
@@ -31,11 +36,14 @@ inline constexpr std::size_t thin_columns = 8;
 inline constexpr std::size_t thin_from = 1 << 14;
 
 // The paths, callable directly so tests can hold them to each other and benchmarks can time them.
-void gemm_loops(ConstMatrixRef a, Trans ta, ConstMatrixRef b, Trans tb, MatrixRef c, double alpha, double beta);
-void gemm_blas(ConstMatrixRef a, Trans ta, ConstMatrixRef b, Trans tb, MatrixRef c, double alpha, double beta);
-void gemm_thin(ConstMatrixRef a, Trans ta, ConstMatrixRef b, MatrixRef c, double alpha, double beta);  // B not transposed
+void gemm_loops(const ConstMatrixRef& a, Trans ta, const ConstMatrixRef& b, Trans tb, const MatrixRef& c, double alpha,
+                double beta);
+void gemm_blas(const ConstMatrixRef& a, Trans ta, const ConstMatrixRef& b, Trans tb, const MatrixRef& c, double alpha,
+               double beta);
+void gemm_thin(const ConstMatrixRef& a, Trans ta, const ConstMatrixRef& b, const MatrixRef& c, double alpha,
+               double beta);  // B not transposed
 
 // C = alpha·AᵀA + beta·C (the Gram matrix; BLAS's dsyrk). Symmetric, so only half of it is computed.
-void gram(ConstMatrixRef a, MatrixRef c, double alpha = 1.0, double beta = 0.0);
+void gram(const ConstMatrixRef& a, const MatrixRef& c, double alpha = 1.0, double beta = 0.0);
 
 }  // namespace tapegrad

@@ -163,10 +163,18 @@ public:
         const bool a_has_grad = static_cast<bool>(node(a).grad);  // each node() throws on a stale or foreign Var
         const bool b_has_grad = !b.empty() && node(b).grad;
         const bool wants_grad = grad_enabled_ && (a_has_grad || b_has_grad);
-        const MatrixRef value = values_.allocate(shape);
-        const MatrixRef grad = wants_grad ? adjoints_.allocate(shape) : MatrixRef{};
-        Node& n = nodes_.emplace_back(op, value, grad, wants_grad ? &rules : nullptr, a.index_,
-                                      b.empty() ? no_input : b.index_, scalar);
+        // Field by field, not from local views passed to emplace_back: those views live on the stack, and copying
+        // one into the node reads 16 bytes across two 8-byte stores just made, a load the CPU cannot forward.
+        Node& n = nodes_.emplace_back();
+        n.op = op;
+        n.value = values_.allocate(shape);
+        if (wants_grad) {
+            n.grad = adjoints_.allocate(shape);
+            n.rules = &rules;
+        }
+        n.a = a.index_;
+        n.b = b.empty() ? no_input : b.index_;
+        n.scalar = scalar;
         return {Var(this, static_cast<std::uint32_t>(nodes_.size() - 1), generation_), n};
     }
     // Arena memory for a rule's or an op's temporary; lives until clear().
@@ -191,7 +199,7 @@ public:
 
 private:
     friend class NoGrad;
-    friend void backward(const Var& y, ConstMatrixRef seed);
+    friend void backward(const Var& y, const ConstMatrixRef& seed);
     friend ConstMatrixRef jvp(const Var& y);
     friend void hvp(const Var& y);
     void forward_sweep(std::size_t last);
@@ -230,8 +238,9 @@ inline ConstMatrixRef Var::value() const { return tape().node(*this).value; }
 
 // Reverse sweep from a 1x1 result (a loss): adds ∂y/∂p into every parameter p's .grad.
 void backward(const Var& y);
-// Reverse sweep from any result, seeded with ∂L/∂y (PyTorch's y.backward(seed)); seed has y's shape.
-void backward(const Var& y, ConstMatrixRef seed);
+// Reverse sweep from any result, seeded with ∂L/∂y (PyTorch's y.backward(seed)); seed has y's shape. The seed by
+// reference, as gemm's views (gemm.hpp says why).
+void backward(const Var& y, const ConstMatrixRef& seed);
 
 // Forward mode: the derivative of y along the parameters' .tangent (JAX's jvp, PyTorch's forward AD), one
 // sweep in recording order through each op's tangent rule. The view lives until the next jvp, hvp or clear.

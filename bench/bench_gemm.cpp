@@ -17,7 +17,7 @@ namespace tapegrad::bench {
 
 namespace {
 
-using GemmPath = void (*)(ConstMatrixRef, Trans, ConstMatrixRef, Trans, MatrixRef, double, double);
+using GemmPath = void (*)(const ConstMatrixRef&, Trans, const ConstMatrixRef&, Trans, const MatrixRef&, double, double);
 
 void time_product(benchmark::State& state, GemmPath path, Trans ta, Trans tb) {
     const std::size_t n = static_cast<std::size_t>(state.range(0));

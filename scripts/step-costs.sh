@@ -4,20 +4,21 @@
 # repeat to the instruction where times on a shared machine move by 10–30%, so this is how docs/benchmarks.md's
 # "The tape's fixed cost" records what each change to the engine saved.
 #
-#   scripts/step-costs.sh [--write] <commit>[=label]... [worktree]
+#   scripts/step-costs.sh [--write | --append] <commit>[=label]... [worktree]
 #
 # A row is labelled with its commit's subject (up to a semicolon), or with the label given after "=".
 # Each commit's sources (`worktree`: the working tree as it is) are built with this tree's driver
 # (bench/step_costs.cpp, bench/step_problems.hpp), so every commit runs the same steps. The build is -O3 with
 # -march=x86-64-v3, not -march=native: valgrind does not run AVX-512. Prints a markdown table; --write also puts
-# it between the step-costs markers of bench/benchmarks.md.in and docs/benchmarks.md. Needs valgrind and g++.
+# it between the step-costs markers of bench/benchmarks.md.in and docs/benchmarks.md; --append adds its rows after
+# the rows already there (counts repeat, so the earlier commits need no rebuilding). Needs valgrind and g++.
 # Scratch goes to $STEP_COSTS_DIR (default: a new temporary directory).
 set -euo pipefail
 
 root=$(git -C "$(dirname "$0")/.." rev-parse --show-toplevel)
-write=0
-if [[ ${1:-} == --write ]]; then write=1; shift; fi
-if [[ $# -eq 0 ]]; then echo "usage: scripts/step-costs.sh [--write] <commit>[=label]... [worktree]" >&2; exit 2; fi
+write=0 append=0
+if [[ ${1:-} == --write ]]; then write=1; shift; elif [[ ${1:-} == --append ]]; then write=1 append=1; shift; fi
+if [[ $# -eq 0 ]]; then echo "usage: scripts/step-costs.sh [--write | --append] <commit>[=label]... [worktree]" >&2; exit 2; fi
 for tool in valgrind g++; do
     command -v "$tool" > /dev/null || { echo "step-costs: $tool is not installed (apt-get install $tool)" >&2; exit 2; }
 done
@@ -83,6 +84,11 @@ $table
 <!-- step-costs: end -->"
     for page in "$root"/bench/benchmarks.md.in "$root"/docs/benchmarks.md; do
         grep -q '^<!-- step-costs: generated' "$page" || { echo "step-costs: $page has no step-costs block" >&2; exit 1; }
-        BLOCK=$block perl -0pi -e 's/<!-- step-costs: generated.*?<!-- step-costs: end -->/$ENV{BLOCK}/s' "$page"
+        if [[ $append == 1 ]]; then
+            # The new rows (the table less its two header lines) go just before the end marker.
+            ROWS=$(tail -n +3 <<< "$table") perl -0pi -e 's/\n<!-- step-costs: end -->/\n$ENV{ROWS}\n<!-- step-costs: end -->/s' "$page"
+        else
+            BLOCK=$block perl -0pi -e 's/<!-- step-costs: generated.*?<!-- step-costs: end -->/$ENV{BLOCK}/s' "$page"
+        fi
     done
 fi
