@@ -103,17 +103,22 @@ Eight load_padded(const double* x, std::size_t n) {
 // L1 while every row of A passes over it; each entry of A is still read once.
 constexpr std::size_t thin_panel = 256;
 
-}  // namespace
-
-// Four rows of A at a time: four independent sums per vector keep the FMA units busy (one sum's chain of
-// dependent adds would wait on each add's latency), and each entry of the panel is loaded once for four rows.
+// Four rows of A at a time: four independent sums per vector keep the multiply and add units busy (one sum's
+// chain of dependent adds would wait on each add's latency), and each entry of the panel is loaded once for four.
 constexpr std::size_t thin_rows = 4;
+
+// Stands in for the rows past A's last in a short last block of Aᵀ·B: zeros, so they add 0 even where A holds an
+// infinity (a repeated real row times a zero row of B would add inf·0 = NaN).
+constexpr double zero_row[thin_panel] = {};
+
+}  // namespace
 
 void gemm_thin(const ConstMatrixRef& a, Trans ta, const ConstMatrixRef& b, const MatrixRef& c, double alpha,
                double beta) {
     check_gemm(a, ta, b, Trans::No, c);
     const std::size_t n = c.cols;
     if (n > thin_columns) throw shape_error("gemm_thin", "takes a B of at most 8 columns, not", b.shape(), "into", c.shape());
+    if (c.size() == 0) return;
     scale_into(c, beta);
     const auto add_into = [n, alpha](const Eight& sum, double* c_row) {
         alignas(64) double out[thin_columns];
@@ -145,7 +150,7 @@ void gemm_thin(const ConstMatrixRef& a, Trans ta, const ConstMatrixRef& b, const
                 const double* a_r[thin_rows];
                 Eight b_r[thin_rows] = {0.0, 0.0, 0.0, 0.0};  // zero for the rows past A's last: they add nothing
                 for (std::size_t r = 0; r < thin_rows; ++r) {
-                    a_r[r] = a.data + (i + std::min(r, rows - 1)) * a.cols + p0;
+                    a_r[r] = r < rows ? a.data + (i + r) * a.cols + p0 : zero_row;
                     if (r < rows) b_r[r] = load_padded(b.data + (i + r) * n, n);
                 }
                 for (std::size_t q = 0; q < width; ++q)

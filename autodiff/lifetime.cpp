@@ -1,16 +1,16 @@
 #include "autodiff/lifetime.hpp"
 
 #include <mutex>
-#include <unordered_set>
+#include <unordered_map>
 
 namespace tapegrad::lifetime {
 
 namespace {
 
-// One set for the process, behind a lock: a tape may be made on one thread and its Vars read on another.
+// One map for the process, behind a lock: a tape may be made on one thread and its Vars read on another.
 struct Registry {
     std::mutex mutex;
-    std::unordered_set<std::uintptr_t> objects;
+    std::unordered_map<std::uintptr_t, Kind> objects;
 };
 
 Registry& registry() {
@@ -22,10 +22,10 @@ Registry& registry() {
 
 }  // namespace
 
-void born(std::uintptr_t address) {
+void born(std::uintptr_t address, Kind kind) {
     Registry& r = registry();
     const std::lock_guard lock(r.mutex);
-    r.objects.insert(address);
+    r.objects.insert_or_assign(address, kind);
 }
 
 void died(std::uintptr_t address) {
@@ -34,10 +34,11 @@ void died(std::uintptr_t address) {
     r.objects.erase(address);
 }
 
-bool alive(std::uintptr_t address) {
+bool alive(std::uintptr_t address, Kind kind) {
     Registry& r = registry();
     const std::lock_guard lock(r.mutex);
-    return r.objects.contains(address);
+    const auto found = r.objects.find(address);
+    return found != r.objects.end() && found->second == kind;
 }
 
 }  // namespace tapegrad::lifetime

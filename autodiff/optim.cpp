@@ -33,12 +33,16 @@ Optimizer::Optimizer(std::vector<Parameter*> params) : params_(std::move(params)
     }
 }
 
+void Optimizer::require_alive(const char* who) const {
+    for (std::size_t i = 0; i < params_.size(); ++i)
+        if (!lifetime::alive(params_[i], lifetime::Kind::parameter))
+            throw std::logic_error(std::string(who) + ": parameter " + std::to_string(i) +
+                                   " was destroyed (an optimiser's parameters must outlive it)");
+}
+
 void Optimizer::require_parameters(const char* who) const {
+    if constexpr (lifetime::checked) require_alive(who);
     for (std::size_t i = 0; i < params_.size(); ++i) {
-        if constexpr (lifetime::checked)  // held by address (Debug builds check, lifetime.hpp)
-            if (!lifetime::alive(params_[i]))
-                throw std::logic_error(std::string(who) + ": parameter " + std::to_string(i) +
-                                       " was destroyed (an optimiser's parameters must outlive it)");
         for (const Matrix* m : {&params_[i]->value, &params_[i]->grad})
             if (m->shape() != shapes_[i])
                 throw std::invalid_argument(std::string(who) + ": parameter " + std::to_string(i) + "'s " +
@@ -49,6 +53,7 @@ void Optimizer::require_parameters(const char* who) const {
 }
 
 void Optimizer::zero_grad() {
+    if constexpr (lifetime::checked) require_alive("zero_grad");
     for (Parameter* p : params_) p->zero_grad();
 }
 
@@ -59,7 +64,7 @@ Momentum::Momentum(std::vector<Parameter*> params, double lr, double momentum)
 }
 
 void Momentum::step() {
-    if constexpr (lifetime::checked) require_parameters("Momentum::step");  // else add_scaled checks the shapes
+    if constexpr (lifetime::checked) require_alive("Momentum::step");  // add_scaled checks the shapes
     for (Parameter* p : params_) {  // the tutorial's two lines, verbatim
         p->value.add_scaled(p->grad, -lr_);
         p->grad *= momentum_;

@@ -23,6 +23,9 @@ protected:
     // no longer has the shape it had when the optimiser was built: the state buffers were sized from it. In the
     // builds that check lifetimes (Debug), std::logic_error if a parameter was destroyed.
     void require_parameters(const char* who) const;
+    // Throws std::logic_error, naming who and the parameter, if a parameter was destroyed: for the builds that
+    // check lifetimes (lifetime.hpp; the optimiser holds its parameters by address).
+    void require_alive(const char* who) const;
 
     std::vector<Parameter*> params_;
     std::vector<Shape> shapes_;  // each parameter's shape at construction

@@ -110,7 +110,7 @@ namespace {
 // destroyed since it was recorded is refused before it is written to.
 Parameter& parameter_of(const Node& n, const char* who) {
     if constexpr (lifetime::checked)
-        if (!lifetime::alive(n.parameter))
+        if (!lifetime::alive(n.parameter, lifetime::Kind::parameter))
             throw std::logic_error(std::string(who) +
                                    ": a Parameter recorded on this tape was destroyed (it must outlive the recording)");
     return *n.parameter;
@@ -124,6 +124,10 @@ void reverse_sweep(Tape& tape, std::size_t last) {
 
 // Parameters accumulate: p.grad += adjoint of each leaf recorded from p (PyTorch's AccumulateGrad).
 void flush_into_parameters(const Tape& tape, std::size_t last) {
+    if constexpr (lifetime::checked)  // every leaf's Parameter first, so a refused backward has written nothing
+        for (std::size_t i = 0; i <= last; ++i)
+            if (const Node& n = tape.node(static_cast<std::uint32_t>(i)); n.parameter != nullptr)
+                parameter_of(n, "backward");
     for (std::size_t i = 0; i <= last; ++i)
         if (const Node& n = tape.node(static_cast<std::uint32_t>(i)); n.parameter != nullptr) {
             Parameter* const p = &parameter_of(n, "backward");

@@ -26,7 +26,7 @@ struct Node;
 // For second derivatives, .tangent is a direction v (empty means 0): jvp() moves the parameter along it, and
 // hvp() adds the Hessian-vector product H·v into .grad_tangent (allocated on first use, then accumulated).
 // A parameter's leaf refers to it by address: it must outlive the recordings it is on (checked in Debug builds).
-struct Parameter : lifetime::Tracked {
+struct Parameter : lifetime::Tracked<lifetime::Kind::parameter> {
     Matrix value;
     Matrix grad;
     Matrix tangent;
@@ -88,7 +88,7 @@ public:
     Tape& tape() const {
         if (tape_ == nullptr) throw_empty();
         if constexpr (lifetime::checked)
-            if (!lifetime::alive(tape_)) throw_dead();
+            if (!lifetime::alive(tape_, lifetime::Kind::tape)) throw_dead();
         return *tape_;
     }
     std::uint32_t index() const { return index_; }
@@ -106,7 +106,7 @@ private:
 
 // A Tape must outlive its Vars: they name it by address (checked in Debug builds, lifetime.hpp). Each recording has
 // a number unique in the process, so a Var of a destroyed tape is refused even by a new tape at the same address.
-class Tape : lifetime::Tracked {
+class Tape : lifetime::Tracked<lifetime::Kind::tape> {
 public:
     Tape() = default;
     // Vars name their tape by address: the Vars of a tape moved from go stale, as after clear().
@@ -157,7 +157,7 @@ public:
         Node& node;  // the node to fill in: node.value, and node.saved if the rule needs it
     };
     // Appends a node of the given shape, made by op, fed by a (and b, if not empty). It gets an adjoint only if
-    // grads are enabled and an input has one. Inline, and the node built in one go: at the tutorial's sizes
+    // grads are enabled and an input has one. Inline, the node filled in place: at the tutorial's sizes
     // recording is a large part of an op's cost, and here an op's constant arguments fold away (issue 12).
     Recorded record(const char* op, Shape shape, const Rules& rules, const Var& a, const Var& b = {}, double scalar = 0.0) {
         const bool a_has_grad = static_cast<bool>(node(a).grad);  // each node() throws on a stale or foreign Var

@@ -193,7 +193,8 @@ void write_machine(std::ostream& out, const BenchmarkResults& results, const std
     table.add({"CPU", c.value("cpu_model", "unknown") + ", " + std::to_string(c.value("num_cpus", 0)) + " CPUs at " +
                           std::to_string(c.value("mhz_per_cpu", 0)) + " MHz"});
     // Google Benchmark lists the caches only where the system tells it (not inside every VM): no row then.
-    if (c.contains("caches") && !caches_text(c["caches"]).empty()) table.add({"caches", caches_text(c["caches"])});
+    if (const std::string caches = c.contains("caches") ? caches_text(c["caches"]) : ""; !caches.empty())
+        table.add({"caches", caches});
     if (c.contains("load_avg") && c["load_avg"].is_array() && !c["load_avg"].empty())
         table.add({"load average at start", fixed(c["load_avg"][0].get<double>(), 2) +
                                                 " (the machine is shared: hence CPU time, see below)"});

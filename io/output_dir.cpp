@@ -21,9 +21,9 @@ constexpr std::string_view staging_prefix = ".tapegrad-staging-";
 // Removes the staging directories in dir of runs that were killed before they could (.tapegrad-staging-<pid>-…,
 // with no process <pid> any more). One whose process lives may be another run's, writing now: it stays.
 void remove_abandoned_staging(const std::filesystem::path& dir) {
-    std::error_code error;
-    for (const auto& entry : std::filesystem::directory_iterator(dir, error)) {
-        const std::string name = entry.path().filename().string();
+    std::error_code error;  // a directory that cannot be listed is left as it is; the next step says why
+    for (std::filesystem::directory_iterator it(dir, error), end; !error && it != end; it.increment(error)) {
+        const std::string name = it->path().filename().string();
         if (!name.starts_with(staging_prefix)) continue;
         const std::string rest = name.substr(staging_prefix.size());
         const std::size_t dash = rest.find('-');
@@ -31,7 +31,7 @@ void remove_abandoned_staging(const std::filesystem::path& dir) {
         const pid_t pid = static_cast<pid_t>(std::stol(rest.substr(0, dash)));
         if (::kill(pid, 0) != 0 && errno == ESRCH) {
             std::error_code ignored;  // at worst it is left for the next run
-            std::filesystem::remove_all(entry.path(), ignored);
+            std::filesystem::remove_all(it->path(), ignored);
         }
     }
 }

@@ -11,7 +11,8 @@
 // the target name, a symbolic link included, without writing through it. If the run fails before commit(), the
 // staging directory goes and the files of the last run stay as they were, all of them. A run killed outright
 // (Ctrl-C) cannot clean up: its staging directory carries its process id, and the next OutputDir on the same
-// directory removes those whose process is gone.
+// directory removes those whose process is gone (as this machine sees processes: a run in another PID namespace
+// writing into the same directory would look gone).
 #include <filesystem>
 #include <string>
 #include <string_view>

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <memory>
 #include <new>
@@ -180,7 +181,7 @@ TEST_CASE("tape: a Var of a destroyed tape is refused by a new tape made in its 
     tape->param(p);
     CHECK(&x.tape() == tape);
     CHECK(error_message([&] { return x.value(); }).starts_with("Var: used after its tape was cleared, or destroyed"));
-    CHECK_THROWS_AS(backward(x * 1.0), std::logic_error);
+    CHECK_THROWS_AS(backward(x), std::logic_error);
     tape->~Tape();
 }
 
@@ -216,6 +217,17 @@ TEST_CASE("lifetimes: a Var outliving its Tape, or a Parameter destroyed while r
     r.reset();
     CHECK(error_message([&] { sgd.step(); }) ==
           "Sgd::step: parameter 0 was destroyed (an optimiser's parameters must outlive it)");
+
+    // A Parameter made where the tape was is alive, but not a tape: a Var of the old tape is still refused.
+    {
+        alignas(Tape) alignas(Parameter) std::byte storage[std::max(sizeof(Tape), sizeof(Parameter))];
+        Tape* const old = new (storage) Tape;
+        const Var v = old->param(p);
+        old->~Tape();
+        Parameter* const squatter = new (storage) Parameter(Matrix{{0.0}});
+        CHECK(error_message([&] { return v.value(); }) == dead);
+        squatter->~Parameter();
+    }
 
     // Copies and moves are parameters in their own right, and stay usable after the original is gone.
     auto original = std::make_unique<Parameter>(Matrix{{2.0}});

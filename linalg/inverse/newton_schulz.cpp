@@ -1,6 +1,6 @@
 // Newton–Schulz: X ← (2I − X·M)·X (X·(2I − M·X) for variant left), for comparison. It is Newton's method for the
-// equation X⁻¹ = M, and it is matrix products, not gradients: no tape. Its loss is the others' mse(X·M, I), from
-// the same product X·M the step then uses, so a step costs two products.
+// equation X⁻¹ = M, and it is matrix products, not gradients: no tape. Its loss is the others' mse(X·M, I) (M·X
+// for variant left), from the same product the step then uses, so a step costs two products.
 //
 // Each step squares the residual: I − X_new·M = I − (2I − X·M)·X·M = (I − X·M)², and the same holds for I − M·X.
 // From X₀ = Mᵀ/(‖M‖₁‖M‖∞) the eigenvalues of X₀·M are σᵢ²/(‖M‖₁‖M‖∞), in (0, 1] because σ₁² ≤ ‖M‖₁‖M‖∞, so the
