@@ -2,8 +2,9 @@
 // next to LAPACK's direct answer to the same problem in the same run. The report's plot of time against n
 // (docs/benchmarks.md) is drawn from these.
 //
-// Names: scale_svd/<trust-region|dgesdd>/n, scale_inverse/<conjugate-gradient|newton-schulz|dgetrf+dgetri>/n. Not in make bench's
-// default filter (the larger sizes take seconds): BENCH_FILTER='^scale_' runs them.
+// Names: scale_svd/<trust-region|dgesdd>/n, scale_inverse/<conjugate-gradient|newton-schulz|dgetrf+dgetri>/n.
+// make bench's default filter runs them up to 128×128 (the larger sizes take seconds): BENCH_FILTER='^scale_'
+// runs them all.
 // Counters of the descents: descent_iterations, tape_passes, converged (1 or 0).
 #include <benchmark/benchmark.h>
 
