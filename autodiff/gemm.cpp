@@ -29,46 +29,71 @@ static void scale_into(const MatrixRef& c, double beta) {
 using Four = std::experimental::fixed_size_simd<double, 4>;
 constexpr auto unaligned = std::experimental::element_aligned;
 
-// Below blas_threshold op(B) has k·n < 8³ entries, so a transposed B fits this buffer on the stack.
-constexpr std::size_t small_transpose = blas_threshold;
+// The kernel's tile of C: four rows by four columns, four independent sums in four registers.
+constexpr std::size_t tile = 4;
 
-void gemm_loops(const ConstMatrixRef& a, Trans ta, const ConstMatrixRef& b_in, Trans tb, const MatrixRef& c,
+// Room for op(B) copied into rows padded to a multiple of 4 columns. Below blas_threshold op(B) has k·n < 8³
+// entries, k·(n + 3) at most 4·8³ once padded (n >= 1), so every product gemm sends here fits.
+constexpr std::size_t small_b = 4 * blas_threshold;
+
+void gemm_loops(const ConstMatrixRef& a, Trans ta, const ConstMatrixRef& b, Trans tb, const MatrixRef& c,
                 double alpha, double beta) {
-    check_gemm(a, ta, b_in, tb, c);
-    ConstMatrixRef b = b_in;
+    check_gemm(a, ta, b, tb, c);
     const std::size_t m = c.rows, n = c.cols, k = ta == Trans::No ? a.cols : a.rows;
-    // The kernel wants op(B)'s rows contiguous. Bᵀ read in place is a strided gather for every four entries of
-    // C, so a small Bᵀ is copied, transposed, into a buffer once: k·n loads and stores instead of m·k·n gathers.
-    double transposed[small_transpose];
-    if (tb == Trans::Yes && k * n <= small_transpose) {
-        for (std::size_t p = 0; p < k; ++p)
-            for (std::size_t j = 0; j < n; ++j) transposed[p * n + j] = b.data[j * b.cols + p];
-        b = ConstMatrixRef(transposed, k, n);
-        tb = Trans::No;
-    }
     // op(A)(i,p) = A[i·a_row + p·a_col], op(B)(p,j) = B[p·b_row + j·b_col]: one loop nest for all four cases.
     const std::size_t a_row = ta == Trans::No ? a.cols : 1, a_col = ta == Trans::No ? 1 : a.cols;
     const std::size_t b_row = tb == Trans::No ? b.cols : 1, b_col = tb == Trans::No ? 1 : b.cols;
-    for (std::size_t i = 0; i < m; ++i) {
-        const double* a_i = a.data + i * a_row;
-        double* c_i = c.data + i * n;
-        std::size_t j = 0;
-        // Four entries of a row of C at a time, summed in one register over p: below the BLAS threshold every
-        // product is tiny, and keeping the sums out of memory matters more than anything else. It needs op(B)'s
-        // rows contiguous, which they are but for a Bᵀ too large for the buffer above.
-        if (b_col == 1)
-            for (; j + 4 <= n; j += 4) {
-                Four sum = 0.0;
-                const double* b_pj = b.data + j;
-                for (std::size_t p = 0; p < k; ++p, b_pj += b_row) sum += a_i[p * a_col] * Four(b_pj, unaligned);
-                // beta = 0 overwrites C, even a NaN in it
-                const Four out = beta == 0.0 ? alpha * sum : alpha * sum + beta * Four(c_i + j, unaligned);
-                out.copy_to(c_i + j, unaligned);
+    const std::size_t padded = (n + tile - 1) / tile * tile;
+    if (m == 0 || n == 0) return;
+    if (k * padded > small_b) {
+        // Called directly with a product too large for the buffer (gemm sends none): one sum per entry of C.
+        for (std::size_t i = 0; i < m; ++i)
+            for (std::size_t j = 0; j < n; ++j) {
+                double sum = 0.0;
+                for (std::size_t p = 0; p < k; ++p) sum += a.data[i * a_row + p * a_col] * b.data[p * b_row + j * b_col];
+                c(i, j) = beta == 0.0 ? alpha * sum : alpha * sum + beta * c(i, j);  // beta = 0 overwrites a NaN
             }
-        for (; j < n; ++j) {  // the last n mod 4 entries, one at a time
-            double sum = 0.0;
-            for (std::size_t p = 0; p < k; ++p) sum += a_i[p * a_col] * b.data[p * b_row + j * b_col];
-            c_i[j] = beta == 0.0 ? alpha * sum : alpha * sum + beta * c_i[j];
+        return;
+    }
+    // The kernel reads op(B) one row of four at a time. Unless B already is that (rows contiguous, n a multiple of
+    // 4), copy op(B) once into rows padded with zeros: k·n loads and stores, where reading Bᵀ in place would
+    // gather for every tile.
+    double copy[small_b];
+    const double* rows_of_b = b.data;
+    if (tb == Trans::Yes || padded != n) {
+        for (std::size_t p = 0; p < k; ++p) {
+            for (std::size_t j = 0; j < n; ++j) copy[p * padded + j] = b.data[p * b_row + j * b_col];
+            for (std::size_t j = n; j < padded; ++j) copy[p * padded + j] = 0.0;
+        }
+        rows_of_b = copy;
+    }
+    // C in tiles of 4x4, each summed over p in four registers, one per row: four chains of adds run side by side
+    // where one row at a time would wait on each add's latency (the tutorial's products have k = 3 to 7, so the
+    // chains are all there is), and each row of op(B) is loaded once for four rows of op(A). A short last tile
+    // repeats its last row, and the padding's columns; neither is stored.
+    for (std::size_t j = 0; j < n; j += tile) {
+        const std::size_t width = std::min(tile, n - j);
+        for (std::size_t i = 0; i < m; i += tile) {
+            const std::size_t rows = std::min(tile, m - i);
+            const double* a_r[tile];
+            for (std::size_t r = 0; r < tile; ++r) a_r[r] = a.data + (i + std::min(r, rows - 1)) * a_row;
+            Four sum[tile] = {0.0, 0.0, 0.0, 0.0};
+            const double* b_p = rows_of_b + j;
+            for (std::size_t p = 0; p < k; ++p, b_p += padded) {
+                const Four b_pj(b_p, unaligned);
+                for (std::size_t r = 0; r < tile; ++r) sum[r] += a_r[r][p * a_col] * b_pj;
+            }
+            for (std::size_t r = 0; r < rows; ++r) {
+                double* c_ij = c.data + (i + r) * n + j;
+                if (width == tile) {
+                    // beta = 0 overwrites C, even a NaN in it
+                    const Four out = beta == 0.0 ? alpha * sum[r] : alpha * sum[r] + beta * Four(c_ij, unaligned);
+                    out.copy_to(c_ij, unaligned);
+                } else {
+                    for (std::size_t q = 0; q < width; ++q)
+                        c_ij[q] = beta == 0.0 ? alpha * sum[r][q] : alpha * sum[r][q] + beta * c_ij[q];
+                }
+            }
         }
     }
 }

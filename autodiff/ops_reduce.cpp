@@ -107,12 +107,7 @@ Var record_mse(const Var& a, const Var& b, ConstMatrixRef target) {
     if (target.size() == 0) throw std::invalid_argument("mse: the mean of an empty " + to_string(v.shape()) + " matrix");
     auto [out, node] = record("mse", {1, 1}, mse_rules, a, b);
     node.saved = a.tape().scratch(v.shape());
-    double total = 0.0;
-    for (std::size_t k = 0; k < v.size(); ++k) {
-        node.saved.data[k] = v.data[k] - target.data[k];
-        total += node.saved.data[k] * node.saved.data[k];
-    }
-    node.value.data[0] = total / static_cast<double>(v.size());
+    node.value.data[0] = squared_distance(v, target, node.saved) / static_cast<double>(v.size());
     return out;
 }
 

@@ -63,8 +63,8 @@ struct InverseProblem {
     void step_autodiff() {
         tape.clear();
         sgd.zero_grad();
-        // M goes on the tape as a constant, as the tutorial records it: one n×n copy per step.
-        backward(inverse_loss(tape.param(X), tape.constant(M), I, InverseVariant::right));
+        // M is read in place (constant_view), as the library's descent records it (linalg/inverse/descent.cpp).
+        backward(inverse_loss(tape.param(X), tape.constant_view(M), I, InverseVariant::right));
         sgd.step();
     }
     void step_handwritten() {

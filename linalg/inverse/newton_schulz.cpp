@@ -29,15 +29,10 @@ void add_to_diagonal(Matrix& A, double c) {
     for (std::size_t i = 0; i < A.rows(); ++i) A(i, i) += c;
 }
 
-// mse(P, I) = Σ (P − I)²_ij / n², in the order the tape's mse sums it, so the loss curves are the same numbers.
-double mse_to_identity(const Matrix& P) {
-    double total = 0.0;
-    for (std::size_t i = 0; i < P.rows(); ++i)
-        for (std::size_t j = 0; j < P.cols(); ++j) {
-            const double d = P(i, j) - (i == j ? 1.0 : 0.0);
-            total += d * d;
-        }
-    return total / static_cast<double>(P.size());
+// mse(P, I) = Σ (P − I)²_ij / n², summed as the tape's mse sums it (squared_distance), so the loss curves are the
+// same numbers. D is room for P − I, kept between calls: no allocation per step.
+double mse_to_identity(const Matrix& P, const Matrix& I, Matrix& D) {
+    return squared_distance(P, I, D.ref()) / static_cast<double>(P.size());
 }
 
 Matrix first_guess(const Matrix& M) {
@@ -49,18 +44,18 @@ class NewtonSchulz final : public InverseSolver {
 public:
     NewtonSchulz(const Matrix& M, const NewtonSchulzOptions& o)
         : M_(M), variant_(o.variant), X_(first_guess(M)),  // guess
-          P_(M.rows(), M.cols()), next_(M.rows(), M.cols()), judge_(M, o.variant, o.tolerance, newton_patience) {}
+          P_(M.rows(), M.cols()), next_(M.rows(), M.cols()), I_(Matrix::identity(M.rows())), D_(M.rows(), M.cols()), judge_(M, o.variant, o.tolerance, newton_patience) {}
 
     // mse(P, I) with P the product the variant drives to I (for both, the mean of the two), P kept for the step.
     double evaluate() override {
         if (variant_ == InverseVariant::left) {
             gemm(M_, Trans::No, X_, Trans::No, P_.ref());  // P = M·X
-            return mse_to_identity(P_);
+            return mse_to_identity(P_, I_, D_);
         }
         gemm(X_, Trans::No, M_, Trans::No, P_.ref());  // P = X·M
-        if (variant_ == InverseVariant::right) return mse_to_identity(P_);
+        if (variant_ == InverseVariant::right) return mse_to_identity(P_, I_, D_);
         gemm(M_, Trans::No, X_, Trans::No, next_.ref());  // M·X, into the next X's buffer, free until the step
-        return (mse_to_identity(P_) + mse_to_identity(next_)) / 2.0;
+        return (mse_to_identity(P_, I_, D_) + mse_to_identity(next_, I_, D_)) / 2.0;
     }
     std::optional<Stop> judge(const History& h) override { return judge_(h, X_); }
     std::optional<Stop> step() override {
@@ -85,6 +80,8 @@ private:
     const InverseVariant variant_;
     Matrix X_;
     Matrix P_, next_;  // the product evaluate() computed (then 2I minus it), and the next X
+    const Matrix I_;
+    Matrix D_;  // P − I, for the loss
     ResidualJudge judge_;
 };
 
