@@ -3,7 +3,8 @@
 #include <cblas.h>
 
 #include <algorithm>
-#include <experimental/simd>
+
+#include "autodiff/simd.hpp"
 
 namespace tapegrad {
 
@@ -23,11 +24,6 @@ static void scale_into(const MatrixRef& c, double beta) {
     else if (beta != 1.0)
         for (std::size_t k = 0; k < c.size(); ++k) c.data[k] *= beta;
 }
-
-// Four doubles as one vector register (the Parallelism TS's simd, shipped with GCC's standard library): the
-// compiler was left to find this vector in four scalar sums and, in this loop nest, found half of it.
-using Four = std::experimental::fixed_size_simd<double, 4>;
-constexpr auto unaligned = std::experimental::element_aligned;
 
 // The kernel's tile of C: four rows by four columns, four independent sums in four registers.
 constexpr std::size_t tile = 4;

@@ -107,7 +107,7 @@ Matrix& Matrix::operator*=(double scale) {
     return *this;
 }
 
-Matrix& Matrix::add_scaled(ConstMatrixRef other, double scale) {
+Matrix& Matrix::add_scaled(const ConstMatrixRef& other, double scale) {
     require_same_shape("add_scaled", shape(), other.shape());
     for (std::size_t k = 0; k < data_.size(); ++k) data_[k] += scale * other.data[k];
     return *this;

@@ -81,7 +81,7 @@ public:
     Matrix& operator+=(const Matrix& other);
     Matrix& operator-=(const Matrix& other);
     Matrix& operator*=(double scale);
-    Matrix& add_scaled(ConstMatrixRef other, double scale);  // this += scale · other (BLAS's axpy)
+    Matrix& add_scaled(const ConstMatrixRef& other, double scale);  // this += scale · other (BLAS's axpy)
     void fill(double value);
 
     bool operator==(const Matrix&) const = default;
@@ -109,24 +109,6 @@ Matrix matmul(ConstMatrixRef a, ConstMatrixRef b);
 double max_abs_diff(ConstMatrixRef a, ConstMatrixRef b);
 // Largest |a_ij|.
 double max_abs(ConstMatrixRef a);
-// Σ (a_ij − b_ij)², writing each difference into `difference` (all three of one shape), as four running sums
-// over the entries k = 0, 4, 8, … / 1, 5, 9, … / …, added (s₀ + s₁) + (s₂ + s₃) at the end: four chains of adds
-// run side by side, where one sum waits on each add in turn. In one pass, each difference squared from the
-// register it was computed in: read back from memory just after it was stored, it waits for the store. Inline:
-// views passed by value to a call go through the stack, another store and load the CPU cannot forward (issue 12).
-// mse sums this way, and so does every loss that must agree with mse to the bit (Newton–Schulz's).
-inline double squared_distance(ConstMatrixRef a, ConstMatrixRef b, MatrixRef difference) {
-    if (a.shape() != b.shape()) throw shape_error("squared_distance", "shapes differ,", a.shape(), "vs", b.shape());
-    if (difference.shape() != a.shape())
-        throw shape_error("squared_distance", "cannot store the difference of two", a.shape(), "matrices in", difference.shape());
-    double sum[4] = {0.0, 0.0, 0.0, 0.0};
-    for (std::size_t k = 0; k < a.size(); ++k) {
-        const double d = a.data[k] - b.data[k];
-        difference.data[k] = d;
-        sum[k % 4] += d * d;
-    }
-    return (sum[0] + sum[1]) + (sum[2] + sum[3]);
-}
 // Frobenius norm sqrt(sum a_ij^2).
 double frobenius_norm(ConstMatrixRef a);
 // True when every entry is finite (no NaN, no Inf).

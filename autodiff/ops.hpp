@@ -53,10 +53,10 @@ Var diag(const Var& v);                  // vector (row or column) → diagonal 
 Var diagonal(const Var& x);              // matrix → its diagonal as a 1xk row: d/dX_ii = G_i;  ż = diagonal(Ẋ)
 
 // --- ops_reduce.cpp: reductions to a 1x1 result ---
-Var sum(const Var& x);                            // d/dx = G;                ż = Σẋ
-Var mean(const Var& x);                           // d/dx = G/N;              ż = Σẋ/N
-Var dot(const Var& a, const Var& b);              // vectors of equal length: d/da = G·b, d/db = G·a;  ż = ȧ·b + a·ḃ
-Var mse(const Var& a, const Var& b);              // mean((a-b)²): d/da = 2G(a-b)/N, d/db = -2G(a-b)/N;  ż = 2⟨a-b, ȧ-ḃ⟩/N
-Var mse(const Var& a, ConstMatrixRef target);     // the same with a constant target, no node for it
+Var sum(const Var& x);                                // d/dx = G;                ż = Σẋ
+Var mean(const Var& x);                               // d/dx = G/N;              ż = Σẋ/N
+Var dot(const Var& a, const Var& b);                  // vectors of equal length: d/da = G·b, d/db = G·a;  ż = ȧ·b + a·ḃ
+Var mse(const Var& a, const Var& b);                  // mean((a-b)²): d/da = 2G(a-b)/N, d/db = -2G(a-b)/N;  ż = 2⟨a-b, ȧ-ḃ⟩/N
+Var mse(const Var& a, const ConstMatrixRef& target);  // the same with a constant target, no node for it
 
 }  // namespace tapegrad

@@ -65,13 +65,13 @@ Var matmul_transposed(const Var& a, const Var& b) {
 namespace {
 
 // to += fromᵀ
-void add_transposed(ConstMatrixRef from, MatrixRef to) {
+void add_transposed(const ConstMatrixRef& from, const MatrixRef& to) {
     for (std::size_t i = 0; i < to.rows; ++i)
         for (std::size_t j = 0; j < to.cols; ++j) to(i, j) += from(j, i);
 }
 
 // X·(G + Gᵀ) added into to: the shape of gram's rules
-void add_times_symmetrised(Tape& t, ConstMatrixRef x, ConstMatrixRef g, MatrixRef to) {
+void add_times_symmetrised(Tape& t, const ConstMatrixRef& x, const ConstMatrixRef& g, const MatrixRef& to) {
     const MatrixRef sym = t.scratch(g.shape());
     for (std::size_t i = 0; i < sym.rows; ++i)  // symmetric: one sum for each pair (i, j), (j, i)
         for (std::size_t j = i; j < sym.cols; ++j) sym(i, j) = sym(j, i) = g(i, j) + g(j, i);

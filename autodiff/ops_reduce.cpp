@@ -1,19 +1,20 @@
 // Reductions to a 1x1 result: sum, mean, dot, mse. A rule reads its one adjoint number g = G(0,0).
 #include "autodiff/ops.hpp"
+#include "autodiff/squared_distance.hpp"
 
 namespace tapegrad {
 
 namespace {
 
 // Σ a_k b_k over the entries, whatever the shapes
-double inner(ConstMatrixRef a, ConstMatrixRef b) {
+double inner(const ConstMatrixRef& a, const ConstMatrixRef& b) {
     double total = 0.0;
     for (std::size_t k = 0; k < a.size(); ++k) total += a.data[k] * b.data[k];
     return total;
 }
 
 // to += s·from, entry by entry; nothing when `to` is null (an input without an adjoint)
-void add_times(double s, ConstMatrixRef from, MatrixRef to) {
+void add_times(double s, const ConstMatrixRef& from, const MatrixRef& to) {
     for (std::size_t k = 0; k < to.size(); ++k) to.data[k] += s * from.data[k];
 }
 
@@ -101,7 +102,7 @@ constexpr Rules mse_rules{
     }};
 
 // Records mean((a - target)²), keeping the difference for the rule.
-Var record_mse(const Var& a, const Var& b, ConstMatrixRef target) {
+Var record_mse(const Var& a, const Var& b, const ConstMatrixRef& target) {
     const ConstMatrixRef v = a.value();
     if (v.shape() != target.shape()) throw shape_error("mse", "shapes differ,", v.shape(), "vs", target.shape());
     if (target.size() == 0) throw std::invalid_argument("mse: the mean of an empty " + to_string(v.shape()) + " matrix");
@@ -115,6 +116,6 @@ Var record_mse(const Var& a, const Var& b, ConstMatrixRef target) {
 
 Var mse(const Var& a, const Var& b) { return record_mse(a, b, b.value()); }
 
-Var mse(const Var& a, ConstMatrixRef target) { return record_mse(a, {}, target); }
+Var mse(const Var& a, const ConstMatrixRef& target) { return record_mse(a, {}, target); }
 
 }  // namespace tapegrad

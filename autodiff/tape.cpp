@@ -62,7 +62,7 @@ void Tape::throw_stale(const Var& v) const {
                            std::to_string(generation_) + ")");
 }
 
-Var Tape::leaf(const char* op, ConstMatrixRef value, Parameter* parameter) {
+Var Tape::leaf(const char* op, const ConstMatrixRef& value, Parameter* parameter) {
     Node& n = nodes_.emplace_back();
     n.op = op;
     n.value = values_.allocate(value.shape());
@@ -80,9 +80,9 @@ Var Tape::param(Parameter& p) {
     return leaf("param", p.value, &p);
 }
 
-Var Tape::constant(ConstMatrixRef m) { return leaf("constant", m, nullptr); }
+Var Tape::constant(const ConstMatrixRef& m) { return leaf("constant", m, nullptr); }
 
-Var Tape::constant_view(ConstMatrixRef m) {
+Var Tape::constant_view(const ConstMatrixRef& m) {
     Node& n = nodes_.emplace_back();
     n.op = "constant";
     // Nodes hold writable views because an op fills its own node's value as it is recorded; a leaf's value is

@@ -139,11 +139,11 @@ public:
     // A leaf holding a copy of the parameter's value; backward() adds its adjoint into p.grad.
     Var param(Parameter& p);
     // A leaf that wants no gradient (data, targets); its value is copied into the tape's arena.
-    Var constant(ConstMatrixRef m);
+    Var constant(const ConstMatrixRef& m);
     // A leaf that wants no gradient, read in place: the node's value is m's own storage, not a copy. For large
     // data recorded on every pass (the matrix a solver fits), whose copy costs as much as the products with it.
     // m must outlive the recording and stay unchanged while it is used; the node has no adjoint.
-    Var constant_view(ConstMatrixRef m);
+    Var constant_view(const ConstMatrixRef& m);
 
     // Forget every node and rewind the arena (memory is kept). Vars recorded before become invalid.
     void clear();
@@ -204,7 +204,7 @@ private:
     friend void hvp(const Var& y);
     void forward_sweep(std::size_t last);
 
-    Var leaf(const char* op, ConstMatrixRef value, Parameter* parameter);
+    Var leaf(const char* op, const ConstMatrixRef& value, Parameter* parameter);
     [[noreturn]] void throw_stale(const Var& v) const;
     static std::uint32_t next_generation();
 

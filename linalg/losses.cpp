@@ -2,7 +2,7 @@
 
 namespace tapegrad {
 
-Var inverse_loss(const Var& X, const Var& M, ConstMatrixRef identity, InverseVariant variant) {
+Var inverse_loss(const Var& X, const Var& M, const ConstMatrixRef& identity, InverseVariant variant) {
     switch (variant) {
         case InverseVariant::right: return mse(matmul(X, M), identity);
         case InverseVariant::left: return mse(matmul(M, X), identity);
@@ -11,7 +11,7 @@ Var inverse_loss(const Var& X, const Var& M, ConstMatrixRef identity, InverseVar
     throw std::invalid_argument("inverse_loss: unknown variant");
 }
 
-Var svd_penalty_loss(const Var& U, const Var& d, const Var& V, ConstMatrixRef M, ConstMatrixRef identity) {
+Var svd_penalty_loss(const Var& U, const Var& d, const Var& V, const ConstMatrixRef& M, const ConstMatrixRef& identity) {
     // U * s with s a 1xk row scales U's columns: the same numbers as U·diag(s), in O(mk) instead of O(mk²).
     // matmul_transposed(A, V) is A·Vᵀ without copying Vᵀ.
     const Var USVt = matmul_transposed(U * square(d), V);

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "autodiff/gemm.hpp"
+#include "autodiff/squared_distance.hpp"
 #include "linalg/inverse/methods.hpp"
 #include "linalg/inverse/residual_judge.hpp"
 #include "linalg/norms.hpp"

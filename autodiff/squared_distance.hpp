@@ -1,0 +1,35 @@
+#pragma once
+// The sum of squares behind mse. Everything that must agree with the tape's mse to the bit (Newton–Schulz's loss)
+// calls this one function, so the order of the adds lives in one place.
+#include "autodiff/matrix.hpp"
+#include "autodiff/simd.hpp"
+
+namespace tapegrad {
+
+// Σ (a_ij − b_ij)², writing each difference into `difference` (all three of one shape). Four running sums, one
+// per lane of a vector, over the entries k ≡ 0, 1, 2, 3 (mod 4), added as (s₀ + s₁) + (s₂ + s₃) at the end: four
+// chains of adds side by side, where one sum waits on each add in turn. Each difference is squared from the
+// register it was computed in (read back just after it was stored, it would wait for the store), and the
+// function is inline: views passed by value to a call go through the stack, a store and load the CPU cannot
+// forward (issue 12).
+inline double squared_distance(const ConstMatrixRef& a, const ConstMatrixRef& b, const MatrixRef& difference) {
+    if (a.shape() != b.shape()) throw shape_error("squared_distance", "shapes differ,", a.shape(), "vs", b.shape());
+    if (difference.shape() != a.shape())
+        throw shape_error("squared_distance", "cannot store the difference of two", a.shape(), "matrices in",
+                          difference.shape());
+    Four sum = 0.0;
+    std::size_t k = 0;
+    for (; k + 4 <= a.size(); k += 4) {
+        const Four d = Four(a.data + k, unaligned) - Four(b.data + k, unaligned);
+        d.copy_to(difference.data + k, unaligned);
+        sum += d * d;
+    }
+    for (std::size_t lane = 0; k < a.size(); ++k, ++lane) {
+        const double d = a.data[k] - b.data[k];
+        difference.data[k] = d;
+        sum[lane] += d * d;
+    }
+    return (sum[0] + sum[1]) + (sum[2] + sum[3]);
+}
+
+}  // namespace tapegrad
