@@ -10,11 +10,15 @@ namespace tapegrad {
 
 static Shape op_shape(const ConstMatrixRef& x, Trans t) { return t == Trans::No ? x.shape() : Shape{x.cols, x.rows}; }
 
-static void check_gemm(const ConstMatrixRef& a, Trans ta, const ConstMatrixRef& b, Trans tb, const MatrixRef& c) {
-    const Shape sa = op_shape(a, ta), sb = op_shape(b, tb);
+[[noreturn, gnu::cold, gnu::noinline]] static void throw_gemm_shapes(Shape sa, Shape sb, Shape c) {
     if (sa.cols != sb.rows) throw shape_error("gemm", "cannot multiply", sa, "by", sb);
-    if (c.rows != sa.rows || c.cols != sb.cols)
-        throw shape_error("gemm", "cannot store the product of", sa, "and " + to_string(sb) + " in", c.shape());
+    throw shape_error("gemm", "cannot store the product of", sa, "and " + to_string(sb) + " in", c);
+}
+
+// Three compares, inline; the message is built out of line, as only a wrong call needs it.
+static inline void check_gemm(const ConstMatrixRef& a, Trans ta, const ConstMatrixRef& b, Trans tb, const MatrixRef& c) {
+    const Shape sa = op_shape(a, ta), sb = op_shape(b, tb);
+    if (sa.cols != sb.rows || c.rows != sa.rows || c.cols != sb.cols) throw_gemm_shapes(sa, sb, c.shape());
 }
 
 // C = beta·C, where beta = 0 means "overwrite" (so stale NaNs in C never leak through).
@@ -71,8 +75,8 @@ void gemm_loops(const ConstMatrixRef& a, Trans ta, const ConstMatrixRef& b, Tran
         const std::size_t width = std::min(tile, n - j);
         for (std::size_t i = 0; i < m; i += tile) {
             const std::size_t rows = std::min(tile, m - i);
-            const double* a_r[tile];
-            for (std::size_t r = 0; r < tile; ++r) a_r[r] = a.data + (i + std::min(r, rows - 1)) * a_row;
+            const double* a_r[tile];  // rows i..i+3 of op(A), the last repeated past op(A)'s end
+            for (std::size_t r = 0; r < tile; ++r) a_r[r] = a.data + (r < rows ? i + r : m - 1) * a_row;
             Four sum[tile] = {0.0, 0.0, 0.0, 0.0};
             const double* b_p = rows_of_b + j;
             for (std::size_t p = 0; p < k; ++p, b_p += padded) {

@@ -11,7 +11,8 @@ namespace tapegrad {
 // chains of adds side by side, where one sum waits on each add in turn. Each difference is squared from the
 // register it was computed in (read back just after it was stored, it would wait for the store), and the
 // function is inline: views passed by value to a call go through the stack, a store and load the CPU cannot
-// forward (issue 12).
+// forward (issue 12). The sums stay in their register to the end: a lane written on its own would send the vector
+// through memory.
 inline double squared_distance(const ConstMatrixRef& a, const ConstMatrixRef& b, const MatrixRef& difference) {
     if (a.shape() != b.shape()) throw shape_error("squared_distance", "shapes differ,", a.shape(), "vs", b.shape());
     if (difference.shape() != a.shape())
@@ -24,10 +25,11 @@ inline double squared_distance(const ConstMatrixRef& a, const ConstMatrixRef& b,
         d.copy_to(difference.data + k, unaligned);
         sum += d * d;
     }
-    for (std::size_t lane = 0; k < a.size(); ++k, ++lane) {
-        const double d = a.data[k] - b.data[k];
-        difference.data[k] = d;
-        sum[lane] += d * d;
+    if (k < a.size()) {  // the last size mod 4 entries, the lanes past them 0, which adds +0 to their sums
+        const std::size_t left = a.size() - k;
+        const Four d([&](auto lane) { return lane < left ? a.data[k + lane] - b.data[k + lane] : 0.0; });
+        for (std::size_t lane = 0; lane < left; ++lane) difference.data[k + lane] = d[lane];
+        sum += d * d;
     }
     return (sum[0] + sum[1]) + (sum[2] + sum[3]);
 }

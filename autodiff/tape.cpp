@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "autodiff/simd.hpp"
+
 namespace tapegrad {
 
 // --- Var ---
@@ -62,11 +64,27 @@ void Tape::throw_stale(const Var& v) const {
                            std::to_string(generation_) + ")");
 }
 
+namespace {
+
+// to = from. A call to memmove costs more than a small matrix's copy (the tutorial's parameters are 5x4), so
+// below 64 entries four doubles at a time, in a register.
+void copy_values(const ConstMatrixRef& from, const MatrixRef& to) {
+    if (from.size() >= 64) {
+        std::copy(from.data, from.data + from.size(), to.data);
+        return;
+    }
+    std::size_t k = 0;
+    for (; k + 4 <= from.size(); k += 4) Four(from.data + k, unaligned).copy_to(to.data + k, unaligned);
+    for (; k < from.size(); ++k) to.data[k] = from.data[k];
+}
+
+}  // namespace
+
 Var Tape::leaf(const char* op, const ConstMatrixRef& value, Parameter* parameter) {
     Node& n = nodes_.emplace_back();
     n.op = op;
     n.value = values_.allocate(value.shape());
-    std::copy(value.data, value.data + value.size(), n.value.data);
+    copy_values(value, n.value);
     if (parameter != nullptr && grad_enabled_) {
         n.grad = adjoints_.allocate(value.shape());
         n.parameter = parameter;
