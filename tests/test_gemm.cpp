@@ -31,7 +31,9 @@ TEST_CASE("gemm: the loop path and the BLAS path agree with a reference, for eve
     for (const Trans ta : {Trans::No, Trans::Yes})
         for (const Trans tb : {Trans::No, Trans::Yes})
             for (const Shape s : sizes)
-                for (const std::size_t n : {std::size_t{1}, std::size_t{3}, std::size_t{17}}) {
+                // n = 4 and 8 fill the loop path's tiles exactly (op(B) read in place unless transposed); 1, 3 and
+                // 17 leave a short last tile; 33 with a long k takes its one-sum-per-entry path for a large op(B).
+                for (const std::size_t n : {1, 3, 4, 8, 17, 33}) {
                     // op(A) is s.rows x s.cols, op(B) is s.cols x n
                     const Matrix a = ta == Trans::No ? uniform(s.rows, s.cols, ++seed) : uniform(s.cols, s.rows, ++seed);
                     const Matrix b = tb == Trans::No ? uniform(s.cols, n, ++seed) : uniform(n, s.cols, ++seed);
@@ -48,14 +50,16 @@ TEST_CASE("gemm: the loop path and the BLAS path agree with a reference, for eve
 }
 
 TEST_CASE("gemm: alpha scales, beta accumulates, and beta = 0 overwrites even NaN") {
-    const Matrix a = uniform(6, 5, 1), b = uniform(5, 4, 2);
-    const Matrix ab = reference_product(a, Trans::No, b, Trans::No);
-    for (const bool use_blas : {false, true}) {
-        Matrix c(6, 4, std::nan(""));
-        (use_blas ? gemm_blas : gemm_loops)(a, Trans::No, b, Trans::No, c.ref(), 2.0, 0.0);
-        CHECK(max_abs_diff(c, 2.0 * ab) < 1e-13);
-        (use_blas ? gemm_blas : gemm_loops)(a, Trans::No, b, Trans::No, c.ref(), -1.0, 3.0);
-        CHECK(max_abs_diff(c, 5.0 * ab) < 1e-13);
+    for (const std::size_t n : {4, 3}) {  // a full tile of columns, and a short one
+        const Matrix a = uniform(6, 5, 1), b = uniform(5, n, 2);
+        const Matrix ab = reference_product(a, Trans::No, b, Trans::No);
+        for (const bool use_blas : {false, true}) {
+            Matrix c(6, n, std::nan(""));
+            (use_blas ? gemm_blas : gemm_loops)(a, Trans::No, b, Trans::No, c.ref(), 2.0, 0.0);
+            CHECK(max_abs_diff(c, 2.0 * ab) < 1e-13);
+            (use_blas ? gemm_blas : gemm_loops)(a, Trans::No, b, Trans::No, c.ref(), -1.0, 3.0);
+            CHECK(max_abs_diff(c, 5.0 * ab) < 1e-13);
+        }
     }
 }
 

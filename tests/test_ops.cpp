@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "autodiff/autodiff.hpp"
+#include "autodiff/squared_distance.hpp"
 #include "helpers.hpp"
 
 using namespace tapegrad;
@@ -256,6 +257,31 @@ TEST_CASE("ops: mse against a variable and against a constant target") {
     CHECK(error_message([&] { return mse(t.constant(Matrix(5, 4)), t.constant(Matrix(4, 5))); }) ==
           "mse: shapes differ, 5x4 vs 4x5");
     CHECK(error_message([&] { return mse(t.constant(Matrix(5, 4)), Matrix(4, 4)); }) == "mse: shapes differ, 5x4 vs 4x4");
+}
+
+TEST_CASE("squared_distance: four running sums in a fixed order, the differences written, shapes checked") {
+    // Sizes with and without a short last group of four, and one smaller than four.
+    for (const Shape shape : {Shape{5, 4}, Shape{3, 5}, Shape{1, 3}, Shape{7, 7}}) {
+        CAPTURE(to_string(shape));
+        const Matrix a = uniform(shape.rows, shape.cols, 90), b = uniform(shape.rows, shape.cols, 91);
+        Matrix difference(shape.rows, shape.cols, std::nan(""));
+        const double got = squared_distance(a, b, difference.ref());
+        double lane[4] = {0.0, 0.0, 0.0, 0.0};  // entry k adds into sum k mod 4, in order
+        for (std::size_t k = 0; k < a.size(); ++k) {
+            const double d = a.data()[k] - b.data()[k];
+            CHECK(difference.data()[k] == d);
+            lane[k % 4] += d * d;
+        }
+        CHECK(got == (lane[0] + lane[1]) + (lane[2] + lane[3]));
+        // mse's value is this sum over N, to the bit (Newton–Schulz's loss relies on it).
+        Tape t;
+        CHECK(mse(t.constant(a), b).item() == got / static_cast<double>(a.size()));
+    }
+    Matrix room(2, 2);
+    CHECK(error_message([&] { return squared_distance(Matrix(2, 2), Matrix(2, 3), room.ref()); }) ==
+          "squared_distance: shapes differ, 2x2 vs 2x3");
+    CHECK(error_message([&] { return squared_distance(Matrix(3, 2), Matrix(3, 2), room.ref()); }) ==
+          "squared_distance: cannot store the difference of two 3x2 matrices in 2x2");
 }
 
 TEST_CASE("ops: a number over a Var, and a Var with a constant matrix on either side") {
