@@ -45,6 +45,7 @@ void gemm_loops(const ConstMatrixRef& a, Trans ta, const ConstMatrixRef& b, Tran
     const std::size_t b_row = tb == Trans::No ? b.cols : 1, b_col = tb == Trans::No ? 1 : b.cols;
     const std::size_t padded = (n + tile - 1) / tile * tile;
     if (m == 0 || n == 0) return;
+    if (k == 0) return scale_into(c, beta);  // C = beta·C; and A or B may be empty, with no storage to point into
     if (k * padded > small_b) {
         // Called directly with a product too large for the buffer (gemm sends none): one sum per entry of C.
         for (std::size_t i = 0; i < m; ++i)
