@@ -70,7 +70,9 @@ demo-image: configure
 # them. Then the
 # robust methods on the full test suite (docs/suite_*.txt), the methods' convergence plots (docs/img/*_methods.svg),
 # and the report: docs/benchmarks.md, docs/benchmarks.svg, docs/benchmarks_inverse.svg; then the docs' generated
-# blocks (scripts/generate-docs.sh). The plots are drawn by
+# blocks (scripts/generate-docs.sh). Five repetitions, interleaved at random, and the report takes each benchmark's
+# median: on a shared machine a core's speed drifts from minute to minute, and a ratio in the report (tape ÷
+# hand-derived) is fair only if both of its benchmarks saw the same drift. The plots are drawn by
 # gnuplot from the CSV beside each (io/plots/ has the scripts). More flags: BENCH_FLAGS=.
 BENCH_FILTER ?= ^((svd|inverse)_|scale_(svd|inverse)/[a-z+-]+/([0-9]|[0-9][0-9]|1[0-2][0-9])$$|scale_truncated/[a-z]+/[a-z-]+/(1000/500|2000/1000)(/5)?$$)
 BENCH_FLAGS ?=
@@ -78,7 +80,7 @@ BENCH_OUT := $(BUILD_DIR)/bench
 bench: build
 	@mkdir -p $(BENCH_OUT)
 	@$(BIN)/tapegrad_bench --benchmark_filter='$(BENCH_FILTER)' --benchmark_min_time=0.1 \
-	    --benchmark_repetitions=3 --benchmark_report_aggregates_only=true \
+	    --benchmark_repetitions=5 --benchmark_enable_random_interleaving=true --benchmark_report_aggregates_only=true \
 	    --benchmark_out=$(BENCH_OUT)/results.json --benchmark_out_format=json $(BENCH_FLAGS)
 	@$(BIN)/svd_suite trust-region full --all > docs/suite_svd.txt
 	@$(BIN)/inverse_suite full conjugate_gradient newton_schulz > docs/suite_inverse.txt

@@ -110,11 +110,17 @@ BenchmarkResults BenchmarkResults::load(const std::filesystem::path& path) {
     BenchmarkResults results;
     results.context_ = doc.value("context", json::object());
     std::set<std::string> from_median;
+    // Where each benchmark was registered (family, then instance): the order the report lists them in, whatever the
+    // order they ran in (make bench interleaves repetitions at random).
+    std::map<std::string, std::pair<long, long>> registered;
     try {
         for (const json& entry : doc["benchmarks"]) {
             const std::string name = entry.value("run_name", entry.at("name").get<std::string>());
             const bool aggregate = entry.value("run_type", "iteration") == "aggregate";
             if (aggregate && entry.value("aggregate_name", "") != "median") continue;  // mean, stddev, cv
+            if (entry.contains("family_index") && entry.contains("per_family_instance_index"))
+                registered.emplace(name, std::pair{entry["family_index"].get<long>(),
+                                                   entry["per_family_instance_index"].get<long>()});
             if (!results.runs_.contains(name)) results.order_.push_back(name);
             // The median wins over any single repetition; otherwise the first repetition stands.
             if (aggregate) {
@@ -127,6 +133,9 @@ BenchmarkResults BenchmarkResults::load(const std::filesystem::path& path) {
     } catch (const std::exception& e) {
         throw std::runtime_error(path.string() + ": " + e.what());
     }
+    if (registered.size() == results.order_.size())  // else (older JSON) the order they appear in
+        std::stable_sort(results.order_.begin(), results.order_.end(),
+                         [&](const std::string& a, const std::string& b) { return registered.at(a) < registered.at(b); });
     return results;
 }
 

@@ -31,7 +31,8 @@ public:
     static BenchmarkResults load(const std::filesystem::path& path);
 
     const Run* find(const std::string& name) const;  // null where that benchmark did not run
-    // The names that start with prefix, in the order they ran.
+    // The names that start with prefix, in the order they were registered (Google Benchmark's family and instance
+    // indices), or where the JSON has none, the order they appear in.
     std::vector<std::string> names_starting_with(std::string_view prefix) const;
     const nlohmann::json& context() const { return context_; }
 
