@@ -3,11 +3,20 @@
 // machine move by 10–30%, so they show what a change to the engine saves. Callgrind counts only inside
 // counted_steps (--toggle-collect), after two warm-up steps: the counts are the steps' and nothing else's.
 //
-//   step_costs <svd|inverse> <autodiff|handwritten> <rows> <cols> <steps>
+// `ratio` times instead: blocks of <steps> tape steps and <steps> hand-derived steps, alternating, and prints the
+// median of the blocks' tape ÷ hand ratios. A shared core's speed drifts from one minute to the next (by up to 2×
+// on the VM this was written on); two blocks milliseconds apart see the same speed, where two benchmarks run
+// minutes apart may not, so this is the ratio to trust when comparing two builds of the engine.
+//
+//   step_costs <svd|inverse> <autodiff|handwritten|ratio> <rows> <cols> <steps>
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "bench/step_problems.hpp"
 
@@ -31,8 +40,37 @@ void run(Problem& problem, bool autodiff, long steps) {
     counted_steps(problem, autodiff, steps);
 }
 
+// The `ratio` way: 21 rounds of a tape block then a hand-derived block; the median ratio, and each way's fastest.
+template <class Problem>
+void time_ratio(Problem& problem, long steps) {
+    constexpr int rounds = 21;
+    run(problem, true, 1);
+    run(problem, false, 1);
+    using Clock = std::chrono::steady_clock;
+    const auto ns_per_step = [steps](Clock::time_point from, Clock::time_point to) {
+        return std::chrono::duration<double, std::nano>(to - from).count() / static_cast<double>(steps);
+    };
+    std::vector<double> ratios;
+    double fastest_tape = std::numeric_limits<double>::infinity(), fastest_hand = fastest_tape;
+    for (int round = 0; round < rounds; ++round) {
+        const Clock::time_point start = Clock::now();
+        counted_steps(problem, true, steps);
+        const Clock::time_point middle = Clock::now();
+        counted_steps(problem, false, steps);
+        const Clock::time_point end = Clock::now();
+        const double tape = ns_per_step(start, middle), hand = ns_per_step(middle, end);
+        fastest_tape = std::min(fastest_tape, tape);
+        fastest_hand = std::min(fastest_hand, hand);
+        ratios.push_back(tape / hand);
+    }
+    std::sort(ratios.begin(), ratios.end());
+    std::printf("tape ÷ hand-derived %.3f (median of %d rounds; from %.3f to %.3f); fastest block: tape %.0f ns, "
+                "hand-derived %.0f ns a step\n",
+                ratios[rounds / 2], rounds, ratios.front(), ratios.back(), fastest_tape, fastest_hand);
+}
+
 [[noreturn]] void usage(const std::string& why) {
-    std::fprintf(stderr, "step_costs: %s\nusage: step_costs <svd|inverse> <autodiff|handwritten> <rows> <cols> <steps>\n",
+    std::fprintf(stderr, "step_costs: %s\nusage: step_costs <svd|inverse> <autodiff|handwritten|ratio> <rows> <cols> <steps>\n",
                  why.c_str());
     std::exit(2);
 }
@@ -50,20 +88,21 @@ int main(int argc, char** argv) {
     using namespace tapegrad;
     if (argc != 6) usage("expects 5 arguments, got " + std::to_string(argc - 1));
     const std::string_view problem = argv[1], way = argv[2];
-    if (way != "autodiff" && way != "handwritten") usage("the second argument is autodiff or handwritten, got '" + std::string(way) + "'");
-    const bool autodiff = way == "autodiff";
+    if (way != "autodiff" && way != "handwritten" && way != "ratio")
+        usage("the second argument is autodiff, handwritten or ratio, got '" + std::string(way) + "'");
+    const bool autodiff = way == "autodiff", ratio = way == "ratio";
     const auto rows = static_cast<std::size_t>(positive(argv[3], "rows"));
     const auto cols = static_cast<std::size_t>(positive(argv[4], "cols"));
     const long steps = positive(argv[5], "steps");
     bool finite = false;
     if (problem == "svd") {
         bench::SvdProblem p(rows, cols);
-        run(p, autodiff, steps);
+        ratio ? time_ratio(p, steps) : run(p, autodiff, steps);
         finite = all_finite(p.U.value) && all_finite(p.d.value) && all_finite(p.V.value);
     } else if (problem == "inverse") {
         if (rows != cols) usage("the inverse problem is square, got " + std::to_string(rows) + "x" + std::to_string(cols));
         bench::InverseProblem p(rows);
-        run(p, autodiff, steps);
+        ratio ? time_ratio(p, steps) : run(p, autodiff, steps);
         finite = all_finite(p.X.value);
     } else {
         usage("the first argument is svd or inverse, got '" + std::string(problem) + "'");
