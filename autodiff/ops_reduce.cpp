@@ -82,8 +82,9 @@ double two_over_n(const Node& n) { return 2.0 / static_cast<double>(n.saved.size
 constexpr Rules mse_rules{
     [](Tape& t, const Node& n) {
         // d/da mean((a-b)²) = 2g·D/N,  d/db = -2g·D/N
-        add_times(two_over_n(n) * n.grad.data[0], n.saved, t.grad(n.a));
-        add_times(-two_over_n(n) * n.grad.data[0], n.saved, t.grad(n.b));
+        const double scale = two_over_n(n) * n.grad.data[0];
+        add_times(scale, n.saved, t.grad(n.a));
+        if (n.b != no_input) add_times(-scale, n.saved, t.grad(n.b));
     },
     [](Tape& t, const Node& n) {
         // ż = 2⟨D, Ḋ⟩/N
