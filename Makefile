@@ -71,8 +71,8 @@ demo-image: configure
 # robust methods on the full test suite (docs/suite_*.txt), the methods' convergence plots (docs/img/*_methods.svg),
 # and the report: docs/benchmarks.md, docs/benchmarks.svg, docs/benchmarks_inverse.svg; then the docs' generated
 # blocks (scripts/generate-docs.sh). Five repetitions, interleaved at random, and the report takes each benchmark's
-# median: on a shared machine a core's speed drifts from minute to minute, and a ratio in the report (tape ÷
-# hand-derived) is fair only if both of its benchmarks saw the same drift. The plots are drawn by
+# median: on a shared machine a core's speed drifts from minute to minute, and interleaved, the drift falls on
+# neither half of a ratio in the report (tape ÷ hand-derived) systematically. The plots are drawn by
 # gnuplot from the CSV beside each (io/plots/ has the scripts). More flags: BENCH_FLAGS=.
 BENCH_FILTER ?= ^((svd|inverse)_|scale_(svd|inverse)/[a-z+-]+/([0-9]|[0-9][0-9]|1[0-2][0-9])$$|scale_truncated/[a-z]+/[a-z-]+/(1000/500|2000/1000)(/5)?$$)
 BENCH_FLAGS ?=

@@ -69,9 +69,9 @@ void gemm_loops(const ConstMatrixRef& a, Trans ta, const ConstMatrixRef& b, Tran
         rows_of_b = copy;
     }
     // C in tiles of 4x4, each summed over p in four registers, one per row: four chains of adds run side by side
-    // where one row at a time would wait on each add's latency (the tutorial's products have k = 3 to 7, so the
-    // chains are all there is), and each row of op(B) is loaded once for four rows of op(A). A short last tile
-    // repeats its last row, and the padding's columns; neither is stored.
+    // where one row at a time would wait on each add's latency (the tutorial's matrices, 4×3 to 7×4, give k = 3 to
+    // 7, so the chains are all there is), and each row of op(B) is loaded once for four rows of op(A). A short last
+    // tile repeats its last row, and the padding's columns; neither is stored.
     for (std::size_t j = 0; j < n; j += tile) {
         const std::size_t width = std::min(tile, n - j);
         for (std::size_t i = 0; i < m; i += tile) {

@@ -9,10 +9,8 @@ namespace tapegrad {
 // Σ (a_ij − b_ij)², writing each difference into `difference` (all three of one shape). Four running sums, one
 // per lane of a vector, over the entries k ≡ 0, 1, 2, 3 (mod 4), added as (s₀ + s₁) + (s₂ + s₃) at the end: four
 // chains of adds side by side, where one sum waits on each add in turn. Each difference is squared from the
-// register it was computed in (read back just after it was stored, it would wait for the store), and the
-// function is inline: views passed by value to a call go through the stack, a store and load the CPU cannot
-// forward (issue 12). The sums stay in their register to the end: a lane written on its own would send the vector
-// through memory.
+// register it was computed in: read back just after it was stored, it would wait for the store (issue 12). The sums
+// stay in their register to the end, as a lane written on its own would send the vector through memory.
 inline double squared_distance(const ConstMatrixRef& a, const ConstMatrixRef& b, const MatrixRef& difference) {
     if (a.shape() != b.shape()) throw shape_error("squared_distance", "shapes differ,", a.shape(), "vs", b.shape());
     if (difference.shape() != a.shape())

@@ -4,9 +4,9 @@
 // counted_steps (--toggle-collect), after two warm-up steps: the counts are the steps' and nothing else's.
 //
 // `ratio` times instead: blocks of <steps> tape steps and <steps> hand-derived steps, alternating, and prints the
-// median of the blocks' tape ÷ hand ratios. A shared core's speed drifts from one minute to the next (by up to 2×
-// on the VM this was written on); two blocks milliseconds apart see the same speed, where two benchmarks run
-// minutes apart may not, so this is the ratio to trust when comparing two builds of the engine.
+// median of the blocks' tape ÷ hand ratios. A shared core's speed drifts widely from one minute to the next; two
+// blocks milliseconds apart see the same speed, where two benchmarks run minutes apart may not, so this is the
+// ratio to trust when comparing two builds of the engine.
 //
 //   step_costs <svd|inverse> <autodiff|handwritten|ratio> <rows> <cols> <steps>
 #include <algorithm>
@@ -42,7 +42,7 @@ void run(Problem& problem, bool autodiff, long steps) {
 
 // The `ratio` way: 21 rounds of a tape block then a hand-derived block; the median ratio, and each way's fastest.
 template <class Problem>
-void time_ratio(Problem& problem, long steps) {
+void time_ratio(const std::string& name, Problem& problem, long steps) {
     constexpr int rounds = 21;
     run(problem, true, 1);
     run(problem, false, 1);
@@ -53,20 +53,22 @@ void time_ratio(Problem& problem, long steps) {
     std::vector<double> ratios;
     double fastest_tape = std::numeric_limits<double>::infinity(), fastest_hand = fastest_tape;
     for (int round = 0; round < rounds; ++round) {
+        const bool tape_first = round % 2 == 0;  // each way goes first in every other round, so neither gains by place
         const Clock::time_point start = Clock::now();
-        counted_steps(problem, true, steps);
+        counted_steps(problem, tape_first, steps);
         const Clock::time_point middle = Clock::now();
-        counted_steps(problem, false, steps);
+        counted_steps(problem, !tape_first, steps);
         const Clock::time_point end = Clock::now();
-        const double tape = ns_per_step(start, middle), hand = ns_per_step(middle, end);
+        const double first = ns_per_step(start, middle), second = ns_per_step(middle, end);
+        const double tape = tape_first ? first : second, hand = tape_first ? second : first;
         fastest_tape = std::min(fastest_tape, tape);
         fastest_hand = std::min(fastest_hand, hand);
         ratios.push_back(tape / hand);
     }
     std::sort(ratios.begin(), ratios.end());
-    std::printf("tape ÷ hand-derived %.3f (median of %d rounds; from %.3f to %.3f); fastest block: tape %.0f ns, "
-                "hand-derived %.0f ns a step\n",
-                ratios[rounds / 2], rounds, ratios.front(), ratios.back(), fastest_tape, fastest_hand);
+    std::printf("%s: tape ÷ hand-derived %.3f (median of %d rounds; from %.3f to %.3f); fastest block: tape %.0f ns, "
+                "hand-derived %.0f ns a step.\n",
+                name.c_str(), ratios[rounds / 2], rounds, ratios.front(), ratios.back(), fastest_tape, fastest_hand);
 }
 
 [[noreturn]] void usage(const std::string& why) {
@@ -94,15 +96,16 @@ int main(int argc, char** argv) {
     const auto rows = static_cast<std::size_t>(positive(argv[3], "rows"));
     const auto cols = static_cast<std::size_t>(positive(argv[4], "cols"));
     const long steps = positive(argv[5], "steps");
+    const std::string size = std::to_string(rows) + "×" + std::to_string(cols);
     bool finite = false;
     if (problem == "svd") {
         bench::SvdProblem p(rows, cols);
-        ratio ? time_ratio(p, steps) : run(p, autodiff, steps);
+        ratio ? time_ratio("SVD step at " + size, p, steps) : run(p, autodiff, steps);
         finite = all_finite(p.U.value) && all_finite(p.d.value) && all_finite(p.V.value);
     } else if (problem == "inverse") {
         if (rows != cols) usage("the inverse problem is square, got " + std::to_string(rows) + "x" + std::to_string(cols));
         bench::InverseProblem p(rows);
-        ratio ? time_ratio(p, steps) : run(p, autodiff, steps);
+        ratio ? time_ratio("inverse step at " + size, p, steps) : run(p, autodiff, steps);
         finite = all_finite(p.X.value);
     } else {
         usage("the first argument is svd or inverse, got '" + std::string(problem) + "'");

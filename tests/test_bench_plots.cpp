@@ -87,9 +87,10 @@ TEST_CASE("tapegrad_report: sizes in the order the benchmarks were registered, t
     const TempDir dir;
     // make bench interleaves repetitions at random, so the JSON can hold the larger size first; Google Benchmark's
     // family and instance indices say where each was registered.
+    // 16/16 after 5/4: an order by name would put it first.
     std::ofstream(dir / "results.json") << R"({"context": {}, "benchmarks": [
-        {"name": "svd_step_handwritten/64/64", "family_index": 1, "per_family_instance_index": 1, "cpu_time": 67.9, "real_time": 68, "time_unit": "us"},
-        {"name": "svd_step_autodiff/64/64", "family_index": 0, "per_family_instance_index": 1, "cpu_time": 77.5, "real_time": 78, "time_unit": "us"},
+        {"name": "svd_step_handwritten/16/16", "family_index": 1, "per_family_instance_index": 1, "cpu_time": 3.19, "real_time": 3.2, "time_unit": "us"},
+        {"name": "svd_step_autodiff/16/16", "family_index": 0, "per_family_instance_index": 1, "cpu_time": 4.18, "real_time": 4.2, "time_unit": "us"},
         {"name": "svd_step_handwritten/5/4", "family_index": 1, "per_family_instance_index": 0, "cpu_time": 230, "real_time": 240, "time_unit": "ns"},
         {"name": "svd_step_autodiff/5/4", "family_index": 0, "per_family_instance_index": 0, "cpu_time": 550, "real_time": 560, "time_unit": "ns"}]})";
     std::ofstream(dir / "pytorch.json") << R"({"context": {}, "command": "test", "svd_step_tutorial": [],
@@ -97,7 +98,10 @@ TEST_CASE("tapegrad_report: sizes in the order the benchmarks were registered, t
     const std::string args = "--results " + (dir / "results.json").string() + " --pytorch " +
                              (dir / "pytorch.json").string() + " --out " + dir.path().string();
     REQUIRE(run("tapegrad_report", args, dir) == 0);
-    CHECK(read_file(dir / "benchmarks.csv") == "n,tape,hand-derived\n5,0.55,0.23\n64,77.5,67.9\n");
+    CHECK(read_file(dir / "benchmarks.csv") == "n,tape,hand-derived\n5,0.55,0.23\n16,4.18,3.19\n");
     const std::string page = read_file(dir / "benchmarks.md");
-    CHECK(page.find("| 5×4 | 550 ns | 230 ns | 2.39 |") < page.find("| 64×64 | 77.5 µs | 67.9 µs |"));
+    const std::size_t small = page.find("| 5×4 | 550 ns | 230 ns |"), large = page.find("| 16×16 | 4.18 µs | 3.19 µs |");
+    REQUIRE(small != std::string::npos);
+    REQUIRE(large != std::string::npos);
+    CHECK(small < large);
 }
