@@ -32,8 +32,8 @@ static void scale_into(const MatrixRef& c, double beta) {
 // The kernel's tile of C: four rows by four columns, four independent sums in four registers.
 constexpr std::size_t tile = 4;
 
-// Room for op(B) copied into rows padded to a multiple of 4 columns. Below blas_threshold op(B) has k·n < 8³
-// entries, k·(n + 3) at most 4·8³ once padded (n >= 1), so every product gemm sends here fits.
+// Room for a transposed B copied into rows padded to a multiple of 4 columns. Below blas_threshold op(B) has
+// k·n < 8³ entries, k·(n + 3) at most 4·8³ once padded (n >= 1), so every product gemm sends here fits.
 constexpr std::size_t small_b = 4 * blas_threshold;
 
 void gemm_loops(const ConstMatrixRef& a, Trans ta, const ConstMatrixRef& b, Trans tb, const MatrixRef& c,
@@ -43,11 +43,15 @@ void gemm_loops(const ConstMatrixRef& a, Trans ta, const ConstMatrixRef& b, Tran
     // op(A)(i,p) = A[i·a_row + p·a_col], op(B)(p,j) = B[p·b_row + j·b_col]: one loop nest for all four cases.
     const std::size_t a_row = ta == Trans::No ? a.cols : 1, a_col = ta == Trans::No ? 1 : a.cols;
     const std::size_t b_row = tb == Trans::No ? b.cols : 1, b_col = tb == Trans::No ? 1 : b.cols;
-    const std::size_t padded = (n + tile - 1) / tile * tile;
     if (m == 0 || n == 0) return;
     if (k == 0) return scale_into(c, beta);  // C = beta·C; and A or B may be empty, with no storage to point into
-    if (k * padded > small_b) {
-        // Called directly with a product too large for the buffer (gemm sends none): one sum per entry of C.
+    // The kernel reads op(B) a row of four at a time. B's rows are read in place, but for the last n mod 4 columns,
+    // summed one entry at a time below. Bᵀ read in place would gather for every tile, so a transposed B is copied
+    // once into rows padded with zeros to a multiple of 4: k·n loads and stores.
+    const bool transposed = tb == Trans::Yes;
+    const std::size_t padded = (n + tile - 1) / tile * tile;
+    if (transposed && k * padded > small_b) {
+        // Called directly with a Bᵀ too large for the buffer (gemm sends none): one sum per entry of C.
         for (std::size_t i = 0; i < m; ++i)
             for (std::size_t j = 0; j < n; ++j) {
                 double sum = 0.0;
@@ -56,31 +60,28 @@ void gemm_loops(const ConstMatrixRef& a, Trans ta, const ConstMatrixRef& b, Tran
             }
         return;
     }
-    // The kernel reads op(B) one row of four at a time. Unless B already is that (rows contiguous, n a multiple of
-    // 4), copy op(B) once into rows padded with zeros: k·n loads and stores, where reading Bᵀ in place would
-    // gather for every tile.
     double copy[small_b];
-    const double* rows_of_b = b.data;
-    if (tb == Trans::Yes || padded != n) {
+    if (transposed)
         for (std::size_t p = 0; p < k; ++p) {
             for (std::size_t j = 0; j < n; ++j) copy[p * padded + j] = b.data[p * b_row + j * b_col];
             for (std::size_t j = n; j < padded; ++j) copy[p * padded + j] = 0.0;
         }
-        rows_of_b = copy;
-    }
+    const double* const rows_of_b = transposed ? copy : b.data;
+    const std::size_t b_stride = transposed ? padded : b.cols;
+    const std::size_t tiled = transposed ? n : n - n % tile;  // the columns of C the tiles cover
     // C in tiles of 4x4, each summed over p in four registers, one per row: four chains of adds run side by side
     // where one row at a time would wait on each add's latency (the tutorial's matrices, 4×3 to 7×4, give k = 3 to
     // 7, so the chains are all there is), and each row of op(B) is loaded once for four rows of op(A). A short last
     // tile repeats its last row, and the padding's columns; neither is stored.
-    for (std::size_t j = 0; j < n; j += tile) {
-        const std::size_t width = std::min(tile, n - j);
+    for (std::size_t j = 0; j < tiled; j += tile) {
+        const std::size_t width = std::min(tile, n - j);  // under 4 only in a padded copy's last tile
         for (std::size_t i = 0; i < m; i += tile) {
             const std::size_t rows = std::min(tile, m - i);
             const double* a_r[tile];  // rows i..i+3 of op(A), the last repeated past op(A)'s end
             for (std::size_t r = 0; r < tile; ++r) a_r[r] = a.data + (r < rows ? i + r : m - 1) * a_row;
             Four sum[tile] = {0.0, 0.0, 0.0, 0.0};
             const double* b_p = rows_of_b + j;
-            for (std::size_t p = 0; p < k; ++p, b_p += padded) {
+            for (std::size_t p = 0; p < k; ++p, b_p += b_stride) {
                 const Four b_pj(b_p, unaligned);
                 for (std::size_t r = 0; r < tile; ++r) sum[r] += a_r[r][p * a_col] * b_pj;
             }
@@ -97,6 +98,12 @@ void gemm_loops(const ConstMatrixRef& a, Trans ta, const ConstMatrixRef& b, Tran
             }
         }
     }
+    for (std::size_t i = 0; i < m; ++i)  // the last n mod 4 columns of an untransposed B, one entry at a time
+        for (std::size_t j = tiled; j < n; ++j) {
+            double sum = 0.0;
+            for (std::size_t p = 0; p < k; ++p) sum += a.data[i * a_row + p * a_col] * b.data[p * b_row + j];
+            c(i, j) = beta == 0.0 ? alpha * sum : alpha * sum + beta * c(i, j);
+        }
 }
 
 static CBLAS_TRANSPOSE to_cblas(Trans t) { return t == Trans::No ? CblasNoTrans : CblasTrans; }

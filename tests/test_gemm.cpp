@@ -32,8 +32,9 @@ TEST_CASE("gemm: the loop path and the BLAS path agree with a reference, for eve
     for (const Trans ta : {Trans::No, Trans::Yes})
         for (const Trans tb : {Trans::No, Trans::Yes})
             for (const Shape s : sizes)
-                // n = 4 and 8 fill the loop path's tiles exactly (op(B) read in place unless transposed); 1, 3 and
-                // 17 leave a short last tile; 33 with a long k takes its one-sum-per-entry path for a large op(B).
+                // n = 4 and 8 fill the loop path's tiles exactly; 1, 3 and 17 leave columns past the last full
+                // tile (summed one entry at a time, or for a transposed B a padded tile); 33 with a long k and a
+                // transposed B takes the one-sum-per-entry path for a Bᵀ too large for the buffer.
                 for (const std::size_t n : {1, 3, 4, 8, 17, 33}) {
                     // op(A) is s.rows x s.cols, op(B) is s.cols x n
                     const Matrix a = ta == Trans::No ? uniform(s.rows, s.cols, ++seed) : uniform(s.cols, s.rows, ++seed);
@@ -51,7 +52,7 @@ TEST_CASE("gemm: the loop path and the BLAS path agree with a reference, for eve
 }
 
 TEST_CASE("gemm: alpha scales, beta accumulates, and beta = 0 overwrites even NaN") {
-    // A full tile of columns, a short one, and a B too large for the loop path's buffer (its own loop).
+    // One tile of columns; three columns, each summed one entry at a time; and 33, eight tiles and one column more.
     for (const auto& [k, n] : {std::pair<std::size_t, std::size_t>{5, 4}, {5, 3}, {64, 33}}) {
         const Matrix a = uniform(6, k, 1), b = uniform(k, n, 2);
         const Matrix ab = reference_product(a, Trans::No, b, Trans::No);
