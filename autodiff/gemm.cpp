@@ -48,16 +48,17 @@ void gemm_loops(const ConstMatrixRef& a, Trans ta, const ConstMatrixRef& b, Tran
     // The kernel reads op(B) a row of four at a time. B's rows are read in place, but for the last n mod 4 columns,
     // summed one entry at a time below. Bᵀ read in place would gather for every tile, so a transposed B is copied
     // once into rows padded with zeros to a multiple of 4: k·n loads and stores.
+    // C(i,j) as one sum over p, for the entries the tiles do not cover.
+    const auto one_entry = [&](std::size_t i, std::size_t j) {
+        double sum = 0.0;
+        for (std::size_t p = 0; p < k; ++p) sum += a.data[i * a_row + p * a_col] * b.data[p * b_row + j * b_col];
+        c(i, j) = beta == 0.0 ? alpha * sum : alpha * sum + beta * c(i, j);  // beta = 0 overwrites a NaN
+    };
     const bool transposed = tb == Trans::Yes;
     const std::size_t padded = (n + tile - 1) / tile * tile;
-    if (transposed && k * padded > small_b) {
-        // Called directly with a Bᵀ too large for the buffer (gemm sends none): one sum per entry of C.
+    if (transposed && k * padded > small_b) {  // called directly with a Bᵀ too large for the buffer (gemm sends none)
         for (std::size_t i = 0; i < m; ++i)
-            for (std::size_t j = 0; j < n; ++j) {
-                double sum = 0.0;
-                for (std::size_t p = 0; p < k; ++p) sum += a.data[i * a_row + p * a_col] * b.data[p * b_row + j * b_col];
-                c(i, j) = beta == 0.0 ? alpha * sum : alpha * sum + beta * c(i, j);  // beta = 0 overwrites a NaN
-            }
+            for (std::size_t j = 0; j < n; ++j) one_entry(i, j);
         return;
     }
     double copy[small_b];
@@ -98,12 +99,8 @@ void gemm_loops(const ConstMatrixRef& a, Trans ta, const ConstMatrixRef& b, Tran
             }
         }
     }
-    for (std::size_t i = 0; i < m; ++i)  // the last n mod 4 columns of an untransposed B, one entry at a time
-        for (std::size_t j = tiled; j < n; ++j) {
-            double sum = 0.0;
-            for (std::size_t p = 0; p < k; ++p) sum += a.data[i * a_row + p * a_col] * b.data[p * b_row + j];
-            c(i, j) = beta == 0.0 ? alpha * sum : alpha * sum + beta * c(i, j);
-        }
+    for (std::size_t i = 0; i < m; ++i)  // the last n mod 4 columns of an untransposed B
+        for (std::size_t j = tiled; j < n; ++j) one_entry(i, j);
 }
 
 static CBLAS_TRANSPOSE to_cblas(Trans t) { return t == Trans::No ? CblasNoTrans : CblasTrans; }

@@ -84,7 +84,7 @@ constexpr Rules mse_rules{
         // d/da mean((a-b)²) = 2g·D/N,  d/db = -2g·D/N
         const double scale = two_over_n(n) * n.grad.data[0];
         add_times(scale, n.saved, t.grad(n.a));
-        if (n.b != no_input) add_times(-scale, n.saved, t.grad(n.b));
+        add_times(-scale, n.saved, t.grad(n.b));
     },
     [](Tape& t, const Node& n) {
         // ż = 2⟨D, Ḋ⟩/N
