@@ -193,13 +193,11 @@ void gemm_thin(const ConstMatrixRef& a, Trans ta, const ConstMatrixRef& b, const
 
 void gemm(const ConstMatrixRef& a, Trans ta, const ConstMatrixRef& b, Trans tb, const MatrixRef& c, double alpha,
           double beta) {
-    const std::size_t k = ta == Trans::No ? a.cols : a.rows;
-    if (tb == Trans::No && c.cols <= thin_columns && a.size() >= thin_from)
-        gemm_thin(a, ta, b, c, alpha, beta);
-    else if (c.rows * c.cols * k >= blas_threshold)
-        gemm_blas(a, ta, b, tb, c, alpha, beta);
-    else
-        gemm_loops(a, ta, b, tb, c, alpha, beta);
+    switch (gemm_path(a, ta, tb, c)) {
+        case GemmPath::thin: return gemm_thin(a, ta, b, c, alpha, beta);
+        case GemmPath::blas: return gemm_blas(a, ta, b, tb, c, alpha, beta);
+        case GemmPath::loops: return gemm_loops(a, ta, b, tb, c, alpha, beta);
+    }
 }
 
 void gram(const ConstMatrixRef& a, const MatrixRef& c, double alpha, double beta) {

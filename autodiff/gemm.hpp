@@ -35,6 +35,16 @@ void gemm(const ConstMatrixRef& a, Trans ta, const ConstMatrixRef& b, Trans tb, 
 inline constexpr std::size_t thin_columns = 8;
 inline constexpr std::size_t thin_from = 1 << 14;
 
+// The path gemm takes for C = alpha·op(A)·op(B) + beta·C: a B of a few columns times a large A runs gemm_thin, a
+// product of m·n·k >= blas_threshold BLAS, anything smaller our loops. A function of its own so that tests can pin
+// the crossovers, and inline: gemm asks it on every product.
+enum class GemmPath { loops, thin, blas };
+inline GemmPath gemm_path(const ConstMatrixRef& a, Trans ta, Trans tb, const MatrixRef& c) {
+    const std::size_t k = ta == Trans::No ? a.cols : a.rows;
+    if (tb == Trans::No && c.cols <= thin_columns && a.size() >= thin_from) return GemmPath::thin;
+    return c.rows * c.cols * k >= blas_threshold ? GemmPath::blas : GemmPath::loops;
+}
+
 // The paths, callable directly so tests can hold them to each other and benchmarks can time them.
 void gemm_loops(const ConstMatrixRef& a, Trans ta, const ConstMatrixRef& b, Trans tb, const MatrixRef& c, double alpha,
                 double beta);

@@ -51,6 +51,36 @@ TEST_CASE("gemm: the loop path and the BLAS path agree with a reference, for eve
                 }
 }
 
+TEST_CASE("gemm: takes the path gemm_path names, and gemm_path draws the lines where gemm.hpp says") {
+    const auto path = [](Shape a, Trans ta, Trans tb, Shape c) {
+        Matrix out(c.rows, c.cols);
+        return gemm_path(Matrix(a.rows, a.cols), ta, tb, out.ref());
+    };
+    // m·n·k one below blas_threshold, and at it: 7x73 by k = 1 (511), 8x64 by k = 1 (512); 8x8 by k = 7, k = 8.
+    CHECK(path({7, 1}, Trans::No, Trans::No, {7, 73}) == GemmPath::loops);
+    CHECK(path({8, 1}, Trans::No, Trans::No, {8, 64}) == GemmPath::blas);
+    CHECK(path({8, 7}, Trans::No, Trans::Yes, {8, 8}) == GemmPath::loops);
+    CHECK(path({8, 8}, Trans::Yes, Trans::Yes, {8, 8}) == GemmPath::blas);
+    // The thin path: an A of thin_from entries or more, a B untransposed of at most thin_columns columns.
+    CHECK(path({128, 128}, Trans::No, Trans::No, {128, 8}) == GemmPath::thin);
+    CHECK(path({128, 128}, Trans::Yes, Trans::No, {128, 1}) == GemmPath::thin);
+    CHECK(path({127, 129}, Trans::No, Trans::No, {127, 8}) == GemmPath::blas);  // one entry short of thin_from
+    CHECK(path({128, 128}, Trans::No, Trans::No, {128, 9}) == GemmPath::blas);  // a column too many
+    CHECK(path({128, 128}, Trans::No, Trans::Yes, {128, 8}) == GemmPath::blas);  // B transposed
+
+    // gemm follows it: its result is the named path's to the bit, and not the other's (the loops add without fused
+    // multiply-adds, in their own order, so the two differ in the last bits for these inputs).
+    for (const std::size_t k : {7, 8}) {
+        const Matrix a = uniform(8, k, 40 + k), b = uniform(k, 8, 50 + k);
+        Matrix chosen(8, 8), loops(8, 8), blas(8, 8);
+        gemm(a, Trans::No, b, Trans::No, chosen.ref());
+        gemm_loops(a, Trans::No, b, Trans::No, loops.ref(), 1.0, 0.0);
+        gemm_blas(a, Trans::No, b, Trans::No, blas.ref(), 1.0, 0.0);
+        REQUIRE(loops != blas);
+        CHECK(chosen == (k == 7 ? loops : blas));
+    }
+}
+
 TEST_CASE("gemm: alpha scales, beta accumulates, and beta = 0 overwrites even NaN") {
     // One tile of columns; three columns, each summed one entry at a time; and 33, eight tiles and one column more.
     for (const auto& [k, n] : {std::pair<std::size_t, std::size_t>{5, 4}, {5, 3}, {64, 33}}) {
