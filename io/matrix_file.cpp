@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <fstream>
 #include <memory>
@@ -175,6 +176,14 @@ Matrix read_matrix_file(const std::filesystem::path& path) {
         const bool missing = !std::filesystem::exists(path, ignored);
         throw std::runtime_error(name + ": cannot open file" + (missing ? " (no such file)" : ""));
     }
+    const auto too_large = [&name] {
+        return std::runtime_error(name + ": the file is larger than " + mebibytes(max_file_bytes) +
+                                  ", the most a matrix file may hold");
+    };
+    // A regular file's size is known before reading it; a pipe's or a device's is not, so the chunks below count too.
+    std::error_code no_size;
+    if (const std::uintmax_t size = std::filesystem::file_size(path, no_size); !no_size && size > max_file_bytes)
+        throw too_large();
     // Read in chunks, checked as they come, so that /dev/zero or a huge binary file is refused at once, not
     // after filling memory.
     std::string text;
@@ -183,9 +192,7 @@ Matrix read_matrix_file(const std::filesystem::path& path) {
     while (const std::size_t got = std::fread(chunk.data(), 1, chunk.size(), in.get())) {
         const std::string_view part(chunk.data(), got);
         check_text(part, text.size(), name);
-        if (text.size() + got > max_file_bytes)
-            throw std::runtime_error(name + ": the file is larger than " + mebibytes(max_file_bytes) +
-                                     ", the most a matrix file may hold");
+        if (text.size() + got > max_file_bytes) throw too_large();
         // A line within one chunk is shorter than the limit; one that runs over chunks is counted.
         const std::size_t first_end = part.find_first_of("\r\n"), last_end = part.find_last_of("\r\n");
         const bool too_long = line_length + std::min(first_end, got) > max_line_bytes;
