@@ -19,8 +19,9 @@
 // printable text (control characters, C1 controls, bytes that are not UTF-8) as \xNN, so a file cannot send a
 // terminal escape sequences.
 //
-// Limits: a file of at most max_file_bytes, a line of at most max_line_bytes. read_matrix_file reads in chunks and
-// checks as it goes, so --matrix /dev/zero is refused at its first byte.
+// Limits: a file of at most max_file_bytes, a line of at most max_line_bytes. read_matrix_file refuses a regular
+// file by its size before reading it, and reads in chunks and checks as it goes, so --matrix /dev/zero is refused
+// at its first byte.
 //
 // Every error is a std::runtime_error that says where, e.g.
 //     data.csv:3: expected a number, got "abc"
