@@ -108,6 +108,8 @@ private:
 
 // A Tape must outlive its Vars: they name it by address (checked in Debug builds, lifetime.hpp). Each recording has
 // a number unique in the process, so a Var of a destroyed tape is refused even by a new tape at the same address.
+// The numbers are 32 bits, so that a Var fits in two registers: they repeat after 2³² recordings (about half an
+// hour of the tutorial's steps), and a stale Var used exactly a multiple of 2³² recordings later goes unnoticed.
 class Tape : lifetime::Tracked<lifetime::Kind::tape> {
 public:
     Tape() = default;
