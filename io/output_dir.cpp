@@ -79,9 +79,38 @@ void OutputDir::commit() {
     std::vector<std::string> names;
     for (const auto& entry : std::filesystem::directory_iterator(staging_)) names.push_back(entry.path().filename().string());
     std::sort(names.begin(), names.end());
-    for (const std::string& name : names)
-        if (std::rename((staging_ / name).c_str(), target(name).c_str()) != 0)
-            throw std::runtime_error(target(name).string() + ": cannot move the new file into place (" + why(errno) + ")");
+    // All or nothing: before a new file replaces an old one, the old one gets a second name (a hard link) in
+    // `previous`, so that if a later move is refused, the moves already made are undone and the last run's files are
+    // left as they were. The link never leaves the target missing, as moving it aside would. Where there is no old
+    // file, or the file system has no hard links, there is nothing to put back but the new file to take away.
+    const std::filesystem::path previous = staging_ / ".previous";
+    std::error_code no_previous;
+    std::filesystem::create_directory(previous, no_previous);
+    struct Moved {
+        std::string name;
+        bool kept_old;
+    };
+    std::vector<Moved> moved;
+    for (const std::string& name : names) {
+        const bool kept_old = !no_previous && ::link(target(name).c_str(), (previous / name).c_str()) == 0;
+        if (std::rename((staging_ / name).c_str(), target(name).c_str()) == 0) {
+            moved.push_back({name, kept_old});
+            continue;
+        }
+        const int error = errno;
+        std::size_t not_undone = 0;
+        for (auto it = moved.rbegin(); it != moved.rend(); ++it) {
+            std::error_code undo_error;
+            if (it->kept_old) {
+                if (std::rename((previous / it->name).c_str(), target(it->name).c_str()) != 0) ++not_undone;
+            } else if (!std::filesystem::remove(target(it->name), undo_error) || undo_error) {
+                ++not_undone;
+            }
+        }
+        throw std::runtime_error(target(name).string() + ": cannot move the new file into place (" + why(error) + "); " +
+                                 (not_undone == 0 ? "no file was replaced"
+                                                  : std::to_string(not_undone) + " file(s) already replaced could not be put back"));
+    }
     for (const std::string& name : stale_)
         if (!std::binary_search(names.begin(), names.end(), name)) {
             std::error_code ignored;  // gone already is as good
@@ -89,7 +118,7 @@ void OutputDir::commit() {
         }
     committed_ = true;
     std::error_code ignored;
-    std::filesystem::remove(staging_, ignored);
+    std::filesystem::remove_all(staging_, ignored);
 }
 
 }  // namespace tapegrad

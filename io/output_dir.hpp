@@ -40,7 +40,8 @@ public:
     // taken for a new one).
     void remove_at_commit(const std::string& name);
     // Renames every file in staging() over its target, removes the old ones named to remove_at_commit(), and
-    // removes staging(). Throws std::runtime_error naming a file it could not move.
+    // removes staging(). All or nothing: if a file cannot be moved, the ones already moved are put back as they
+    // were, and std::runtime_error names the file (and says if any could not be put back).
     void commit();
 
 private:

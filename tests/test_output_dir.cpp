@@ -54,6 +54,38 @@ TEST_CASE("OutputDir: a run that fails before commit leaves the old files as the
     CHECK(read_file(dir / "a.csv") == "old\n");
 }
 
+TEST_CASE("OutputDir: a move refused at commit puts back the files already moved: all or nothing") {
+    const TempDir dir;
+    write_text(dir / "a.csv", "old a\n");
+    std::filesystem::create_directory(dir / "b.csv");  // a file cannot replace a directory: that move is refused
+    write_text(dir / "b.csv" / "inside", "x");
+    write_text(dir / "c.csv", "old c\n");
+    {
+        OutputDir o(dir.path());
+        for (const char* name : {"a.csv", "b.csv", "c.csv", "d.csv"}) o.write(name, "new\n");
+        CHECK(error_message([&] { o.commit(); }) ==
+              (dir / "b.csv").string() + ": cannot move the new file into place (Is a directory); no file was replaced");
+    }
+    // a.csv was moved before b.csv was refused, and is the old one again; c.csv and d.csv were never moved.
+    CHECK(names_in(dir.path()) == std::vector<std::string>{"a.csv", "b.csv", "c.csv"});
+    CHECK(read_file(dir / "a.csv") == "old a\n");
+    CHECK(read_file(dir / "c.csv") == "old c\n");
+    CHECK(read_file(dir / "b.csv" / "inside") == "x");
+}
+
+TEST_CASE("OutputDir: a new file with no old one is taken away again when a later move is refused") {
+    const TempDir dir;
+    std::filesystem::create_directory(dir / "b.csv");
+    write_text(dir / "b.csv" / "inside", "x");
+    {
+        OutputDir o(dir.path());
+        o.write("a.csv", "new\n");
+        o.write("b.csv", "new\n");
+        CHECK(error_message([&] { o.commit(); }).find("b.csv: cannot move the new file into place") != std::string::npos);
+    }
+    CHECK(names_in(dir.path()) == std::vector<std::string>{"b.csv"});
+}
+
 TEST_CASE("OutputDir: a killed run's staging directory is removed by the next run; a live one's is kept") {
     const TempDir dir;
     const pid_t child = ::fork();  // a process id that was, and is no more
