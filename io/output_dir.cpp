@@ -81,31 +81,36 @@ void OutputDir::commit() {
     std::sort(names.begin(), names.end());
     // All or nothing: before a new file replaces an old one, the old one gets a second name (a hard link) in
     // `previous`, so that if a later move is refused, the moves already made are undone and the last run's files are
-    // left as they were. The link never leaves the target missing, as moving it aside would. Where there is no old
-    // file, or the file system has no hard links, there is nothing to put back but the new file to take away.
+    // left as they were. The link never leaves the target missing, as moving it aside would. A new file with no old
+    // one is taken away again; an old one that could not be linked (a file system without hard links) is gone once
+    // replaced, and the message says so.
     const std::filesystem::path previous = staging_ / ".previous";
     std::error_code no_previous;
     std::filesystem::create_directory(previous, no_previous);
     struct Moved {
         std::string name;
-        bool kept_old;
+        bool had_old, kept_old;
     };
     std::vector<Moved> moved;
     for (const std::string& name : names) {
-        const bool kept_old = !no_previous && ::link(target(name).c_str(), (previous / name).c_str()) == 0;
+        std::error_code ignored;  // a status that cannot be read counts as an old file, which is then never removed
+        const std::filesystem::file_status old_status = std::filesystem::symlink_status(target(name), ignored);
+        const bool had_old = old_status.type() != std::filesystem::file_type::not_found;
+        const bool kept_old = had_old && !no_previous && ::link(target(name).c_str(), (previous / name).c_str()) == 0;
         if (std::rename((staging_ / name).c_str(), target(name).c_str()) == 0) {
-            moved.push_back({name, kept_old});
+            moved.push_back({name, had_old, kept_old});
             continue;
         }
         const int error = errno;
         std::size_t not_undone = 0;
         for (auto it = moved.rbegin(); it != moved.rend(); ++it) {
-            std::error_code undo_error;
-            if (it->kept_old) {
-                if (std::rename((previous / it->name).c_str(), target(it->name).c_str()) != 0) ++not_undone;
-            } else if (!std::filesystem::remove(target(it->name), undo_error) || undo_error) {
-                ++not_undone;
-            }
+            const std::string to = target(it->name).string();
+            bool undone = false;  // an old file that was not kept is gone: the new one stays
+            if (it->kept_old)
+                undone = std::rename((previous / it->name).c_str(), to.c_str()) == 0;  // the old file under its name again
+            else if (!it->had_old)
+                undone = std::remove(to.c_str()) == 0;  // there was none: the new one goes
+            if (!undone) ++not_undone;
         }
         throw std::runtime_error(target(name).string() + ": cannot move the new file into place (" + why(error) + "); " +
                                  (not_undone == 0 ? "no file was replaced"
