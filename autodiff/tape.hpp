@@ -67,6 +67,7 @@ struct alignas(64) Node {
     MatrixRef saved;                  // an intermediate the rule reuses (mse keeps its difference)
     Parameter* parameter = nullptr;   // on a parameter's leaf: where backward() adds the adjoint
 };
+static_assert(sizeof(Node) == 128, "a Node is laid out on 128 bytes: see the comment above it");
 
 // A handle to one node of one recording. Cheap to copy. Using it after its tape was cleared is an error.
 class Var {
@@ -107,9 +108,9 @@ private:
 };
 
 // A Tape must outlive its Vars: they name it by address (checked in Debug builds, lifetime.hpp). Each recording has
-// a number unique in the process, so a Var of a destroyed tape is refused even by a new tape at the same address.
-// The numbers are 32 bits, so that a Var fits in two registers: they repeat after 2³² recordings (about half an
-// hour of the tutorial's steps), and a stale Var used exactly a multiple of 2³² recordings later goes unnoticed.
+// a number of its own, so a Var of a destroyed tape is refused even by a new tape at the same address. The numbers
+// are 32 bits, so that a Var fits in two registers: they repeat after 2³² recordings (about half an hour of the
+// tutorial's steps), and a stale Var used exactly a multiple of 2³² recordings later goes unnoticed.
 class Tape : lifetime::Tracked<lifetime::Kind::tape> {
 public:
     Tape() = default;

@@ -36,6 +36,14 @@ void remove_abandoned_staging(const std::filesystem::path& dir) {
     }
 }
 
+// Makes dir/.tapegrad-staging-<pid>-XXXXXX by mkdtemp (a fresh name, readable by its owner alone); an empty path,
+// with errno set, if it cannot.
+std::filesystem::path fresh_directory(const std::filesystem::path& dir) {
+    std::string pattern = (dir / (std::string(staging_prefix) + std::to_string(::getpid()) + "-XXXXXX")).string();
+    if (mkdtemp(pattern.data()) == nullptr) return {};
+    return pattern;
+}
+
 }  // namespace
 
 OutputDir::OutputDir(std::filesystem::path dir) : dir_(std::move(dir)) {
@@ -45,10 +53,8 @@ OutputDir::OutputDir(std::filesystem::path dir) : dir_(std::move(dir)) {
     if (error) throw std::runtime_error(name + ": cannot create the directory (" + error.message() + ")");
     if (!std::filesystem::is_directory(dir_, error)) throw std::runtime_error(name + ": not a directory");
     remove_abandoned_staging(dir_);
-    std::string pattern = (dir_ / (std::string(staging_prefix) + std::to_string(::getpid()) + "-XXXXXX")).string();
-    if (mkdtemp(pattern.data()) == nullptr)
-        throw std::runtime_error(name + ": cannot write in the directory (" + why(errno) + ")");
-    staging_ = pattern;
+    staging_ = fresh_directory(dir_);
+    if (staging_.empty()) throw std::runtime_error(name + ": cannot write in the directory (" + why(errno) + ")");
 }
 
 OutputDir::~OutputDir() {
@@ -84,9 +90,10 @@ void OutputDir::commit() {
     // left as they were. The link never leaves the target missing, as moving it aside would. A new file with no old
     // one is taken away again; an old one that could not be linked (a file system without hard links) is gone once
     // replaced, and the message says so.
-    const std::filesystem::path previous = staging_ / ".previous";
-    std::error_code no_previous;
-    std::filesystem::create_directory(previous, no_previous);
+    // `previous` is a second fresh directory beside the staging one, not inside it, so that no file of the run
+    // can share its name; it carries the same prefix, so a run killed mid-commit leaves nothing the next one keeps.
+    const std::filesystem::path previous = fresh_directory(dir_);
+    const bool no_previous = previous.empty();
     struct Moved {
         std::string name;
         bool had_old, kept_old;
@@ -112,9 +119,13 @@ void OutputDir::commit() {
                 undone = std::remove(to.c_str()) == 0;  // there was none: the new one goes
             if (!undone) ++not_undone;
         }
-        throw std::runtime_error(target(name).string() + ": cannot move the new file into place (" + why(error) + "); " +
-                                 (not_undone == 0 ? "no file was replaced"
-                                                  : std::to_string(not_undone) + " file(s) already replaced could not be put back"));
+        std::string what = "no file was replaced";
+        if (not_undone == 0)
+            std::filesystem::remove_all(previous, ignored);
+        else  // the old files that could not be put back are still in `previous`: say where, and leave them there
+            what = std::to_string(not_undone) + " file(s) already replaced could not be put back" +
+                   (no_previous ? "" : " (the old ones that were kept are in " + previous.string() + ")");
+        throw std::runtime_error(target(name).string() + ": cannot move the new file into place (" + why(error) + "); " + what);
     }
     for (const std::string& name : stale_)
         if (!std::binary_search(names.begin(), names.end(), name)) {
@@ -124,6 +135,7 @@ void OutputDir::commit() {
     committed_ = true;
     std::error_code ignored;
     std::filesystem::remove_all(staging_, ignored);
+    if (!no_previous) std::filesystem::remove_all(previous, ignored);
 }
 
 }  // namespace tapegrad

@@ -51,6 +51,15 @@ TEST_CASE("allocations: the counter sees allocations") {
     CHECK(bench::heap_allocations() - before == 1);
 }
 
+TEST_CASE("allocations: the counter sees over-aligned allocations too, as the tape's node list makes them") {
+    static_assert(alignof(Node) > __STDCPP_DEFAULT_NEW_ALIGNMENT__);  // else this test would not test the aligned form
+    const long before = bench::heap_allocations();
+    std::vector<Node> nodes;
+    nodes.reserve(3);
+    CHECK(bench::heap_allocations() - before == 1);
+    CHECK(reinterpret_cast<std::uintptr_t>(nodes.data()) % alignof(Node) == 0);
+}
+
 TEST_CASE("allocations: 100 iterations of the tutorial's SVD loss, record and backward, allocate nothing") {
     CHECK(allocations_per_run(5, 4, 100, false) == 0);
 }

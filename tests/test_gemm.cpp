@@ -69,14 +69,18 @@ TEST_CASE("gemm: takes the path gemm_path names, and gemm_path draws the lines w
     CHECK(path({128, 128}, Trans::No, Trans::Yes, {128, 8}) == GemmPath::blas);  // B transposed
 
     // gemm follows it: its result is the named path's to the bit, and not the other's (the loops add without fused
-    // multiply-adds, in their own order, so the two differ in the last bits for these inputs).
+    // multiply-adds, in their own order, so the two differ in the last bits for these inputs with the OpenBLAS
+    // kernels of the machines we have seen; another kernel could agree to the bit, and then says so here).
     for (const std::size_t k : {7, 8}) {
         const Matrix a = uniform(8, k, 40 + k), b = uniform(k, 8, 50 + k);
         Matrix chosen(8, 8), loops(8, 8), blas(8, 8);
         gemm(a, Trans::No, b, Trans::No, chosen.ref());
         gemm_loops(a, Trans::No, b, Trans::No, loops.ref(), 1.0, 0.0);
         gemm_blas(a, Trans::No, b, Trans::No, blas.ref(), 1.0, 0.0);
-        REQUIRE(loops != blas);
+        if (loops == blas) {
+            WARN_MESSAGE(false, "loops and BLAS agree to the bit at k=" << k << ": which path gemm took cannot be told");
+            continue;
+        }
         CHECK(chosen == (k == 7 ? loops : blas));
     }
 }

@@ -62,7 +62,8 @@ TEST_CASE("OutputDir: a move refused at commit puts back the files already moved
     write_text(dir / "c.csv", "old c\n");
     {
         OutputDir o(dir.path());
-        for (const char* name : {"a.csv", "b.csv", "c.csv", "d.csv"}) o.write(name, "new\n");
+        // .previous: a name of the run's own that the old files' second names must not collide with
+        for (const char* name : {".previous", "a.csv", "b.csv", "c.csv", "d.csv"}) o.write(name, "new\n");
         CHECK(error_message([&] { o.commit(); }) ==
               (dir / "b.csv").string() + ": cannot move the new file into place (Is a directory); no file was replaced");
     }
