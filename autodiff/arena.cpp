@@ -32,20 +32,10 @@ void Arena::grow(std::size_t n) {
     start_block(next);
 }
 
-void Arena::start_block(std::size_t b) {
-    current_ = b;
-    next_ = blocks_[b].data.get();
-    end_ = next_ + blocks_[b].size;
-}
-
-void Arena::reset() {
-    if (blocks_.size() > 1) {
-        const std::size_t total = capacity();
-        blocks_.clear();
-        blocks_.push_back({uninitialised(total), total});
-    }
-    if (blocks_.empty()) return;
-    start_block(0);
+void Arena::merge_blocks() {
+    const std::size_t total = capacity();
+    blocks_.clear();
+    blocks_.push_back({uninitialised(total), total});
 }
 
 void Arena::zero() {
