@@ -36,6 +36,50 @@ constexpr std::size_t tile = 4;
 // k·n < 8³ entries, k·(n + 3) at most 4·8³ once padded (n >= 1), so every product gemm sends here fits.
 constexpr std::size_t small_b = 4 * blas_threshold;
 
+// A C of at most four columns, as every product of the tutorial's steps has (its matrices are 4×3 to 7×4): op(B)'s
+// k rows are loaded once into one register each, zero past column n, whichever way B is stored, and each row of
+// C is one register summed over p, four rows side by side. No tiles across C's columns, no columns left over:
+// the loop nest of gemm_loops below with its two outer loops gone, which at these sizes were most of its cost.
+// op(A)(i,p) = A[i·a_row + p·a_col], op(B)(p,j) = B[p·b_row + j·b_col]. k < blas_threshold (gemm sends no more).
+static void narrow_product(const ConstMatrixRef& a, std::size_t a_row, std::size_t a_col, const ConstMatrixRef& b,
+                           std::size_t b_row, std::size_t b_col, const MatrixRef& c, std::size_t k, double alpha,
+                           double beta) {
+    const std::size_t m = c.rows, n = c.cols;
+    // op(B)'s rows: B's own when they are four entries in a row, else copied into rows of four, zero past n.
+    double copy[tile * blas_threshold];
+    const double* b_rows = b.data;
+    std::size_t b_stride = b_row;
+    if (n != tile || b_col != 1) {
+        for (std::size_t p = 0; p < k; ++p) {
+            for (std::size_t j = 0; j < n; ++j) copy[p * tile + j] = b.data[p * b_row + j * b_col];
+            for (std::size_t j = n; j < tile; ++j) copy[p * tile + j] = 0.0;
+        }
+        b_rows = copy;
+        b_stride = tile;
+    }
+    for (std::size_t i = 0; i < m; i += tile) {
+        const std::size_t rows = std::min(tile, m - i);
+        const double* a_r[tile];  // rows i..i+3 of op(A), the last repeated past op(A)'s end (summed, not stored)
+        for (std::size_t r = 0; r < tile; ++r) a_r[r] = a.data + std::min(i + r, m - 1) * a_row;
+        Four sum[tile] = {0.0, 0.0, 0.0, 0.0};
+        for (std::size_t p = 0; p < k; ++p)
+        {
+            const Four b_p(b_rows + p * b_stride, unaligned);
+            for (std::size_t r = 0; r < tile; ++r) sum[r] += a_r[r][p * a_col] * b_p;
+        }
+        for (std::size_t r = 0; r < rows; ++r) sum[r] *= alpha;
+        double* const c_i = c.data + i * n;
+        if (n == tile && beta == 0.0) {  // beta = 0 overwrites C, even a NaN in it
+            for (std::size_t r = 0; r < rows; ++r) sum[r].copy_to(c_i + r * tile, unaligned);
+        } else if (n == tile) {
+            for (std::size_t r = 0; r < rows; ++r) (sum[r] + beta * Four(c_i + r * tile, unaligned)).copy_to(c_i + r * tile, unaligned);
+        } else {
+            for (std::size_t r = 0; r < rows; ++r)
+                for (std::size_t j = 0; j < n; ++j) c_i[r * n + j] = beta == 0.0 ? sum[r][j] : sum[r][j] + beta * c_i[r * n + j];
+        }
+    }
+}
+
 void gemm_loops(const ConstMatrixRef& a, Trans ta, const ConstMatrixRef& b, Trans tb, const MatrixRef& c,
                 double alpha, double beta) {
     check_gemm(a, ta, b, tb, c);
@@ -45,6 +89,7 @@ void gemm_loops(const ConstMatrixRef& a, Trans ta, const ConstMatrixRef& b, Tran
     const std::size_t b_row = tb == Trans::No ? b.cols : 1, b_col = tb == Trans::No ? 1 : b.cols;
     if (m == 0 || n == 0) return;
     if (k == 0) return scale_into(c, beta);  // C = beta·C; and A or B may be empty, with no storage to point into
+    if (n <= tile && k < blas_threshold) return narrow_product(a, a_row, a_col, b, b_row, b_col, c, k, alpha, beta);
     // The kernel reads op(B) a row of four at a time. B's rows are read in place, but for the last n mod 4 columns,
     // summed one entry at a time below. Bᵀ read in place would gather for every tile, so a transposed B is copied
     // once into rows padded with zeros to a multiple of 4: k·n loads and stores.

@@ -32,9 +32,10 @@ TEST_CASE("gemm: the loop path and the BLAS path agree with a reference, for eve
     for (const Trans ta : {Trans::No, Trans::Yes})
         for (const Trans tb : {Trans::No, Trans::Yes})
             for (const Shape s : sizes)
-                // n = 4 and 8 fill the loop path's tiles exactly; 1, 3 and 17 leave columns past the last full
-                // tile (summed one entry at a time, or for a transposed B a padded tile); 33 with a long k and a
-                // transposed B takes the one-sum-per-entry path for a Bᵀ too large for the buffer.
+                // n = 1, 3 and 4 take the narrow kernel (C of at most four columns); 8 fills the tiles exactly; 17
+                // leaves columns past the last full tile (summed one entry at a time, or for a transposed B a
+                // padded tile); 33 with a long k and a transposed B takes the one-sum-per-entry path for a Bᵀ too
+                // large for the buffer.
                 for (const std::size_t n : {1, 3, 4, 8, 17, 33}) {
                     // op(A) is s.rows x s.cols, op(B) is s.cols x n
                     const Matrix a = ta == Trans::No ? uniform(s.rows, s.cols, ++seed) : uniform(s.cols, s.rows, ++seed);
@@ -86,18 +87,20 @@ TEST_CASE("gemm: takes the path gemm_path names, and gemm_path draws the lines w
 }
 
 TEST_CASE("gemm: alpha scales, beta accumulates, and beta = 0 overwrites even NaN") {
-    // One tile of columns; three columns, each summed one entry at a time; and 33, eight tiles and one column more.
-    for (const auto& [k, n] : {std::pair<std::size_t, std::size_t>{5, 4}, {5, 3}, {64, 33}}) {
-        const Matrix a = uniform(6, k, 1), b = uniform(k, n, 2);
-        const Matrix ab = reference_product(a, Trans::No, b, Trans::No);
-        for (const bool use_blas : {false, true}) {
-            Matrix c(6, n, std::nan(""));
-            (use_blas ? gemm_blas : gemm_loops)(a, Trans::No, b, Trans::No, c.ref(), 2.0, 0.0);
-            CHECK(max_abs_diff(c, 2.0 * ab) < 1e-12);
-            (use_blas ? gemm_blas : gemm_loops)(a, Trans::No, b, Trans::No, c.ref(), -1.0, 3.0);
-            CHECK(max_abs_diff(c, 5.0 * ab) < 1e-12);
+    // Four columns and three (the narrow kernel: B's rows read in place, or copied and padded); 9, two tiles and
+    // one column summed one entry at a time; 33, eight tiles and one column more. B as it is and transposed.
+    for (const auto& [k, n] : {std::pair<std::size_t, std::size_t>{5, 4}, {5, 3}, {5, 9}, {64, 33}})
+        for (const Trans tb : {Trans::No, Trans::Yes}) {
+            const Matrix a = uniform(6, k, 1), b = tb == Trans::No ? uniform(k, n, 2) : uniform(n, k, 2);
+            const Matrix ab = reference_product(a, Trans::No, b, tb);
+            for (const bool use_blas : {false, true}) {
+                Matrix c(6, n, std::nan(""));
+                (use_blas ? gemm_blas : gemm_loops)(a, Trans::No, b, tb, c.ref(), 2.0, 0.0);
+                CHECK(max_abs_diff(c, 2.0 * ab) < 1e-12);
+                (use_blas ? gemm_blas : gemm_loops)(a, Trans::No, b, tb, c.ref(), -1.0, 3.0);
+                CHECK(max_abs_diff(c, 5.0 * ab) < 1e-12);
+            }
         }
-    }
 }
 
 TEST_CASE("gemm: the thin path (B of at most 8 columns) agrees with BLAS, across its panels, and is the one chosen") {
