@@ -51,10 +51,15 @@ struct BinaryRules {
     static void backward(Tape& t, const Node& n) {
         const ConstMatrixRef a = t.value(n.a), b = t.value(n.b);
         const MatrixRef ga = t.grad(n.a), gb = t.grad(n.b);
-        for_each_broadcast(n.value.shape(), a.shape(), b.shape(), [&](std::size_t k, std::size_t ka, std::size_t kb) {
-            if (ga) ga.data[ka] += n.grad.data[k] * da(a.data[ka], b.data[kb]);
-            if (gb) gb.data[kb] += n.grad.data[k] * db(a.data[ka], b.data[kb]);
-        });
+        // One pass per input that wants its adjoint: each loop then has one store, and the flat one vectorises.
+        if (ga)
+            for_each_broadcast(n.value.shape(), a.shape(), b.shape(), [&](std::size_t k, std::size_t ka, std::size_t kb) {
+                ga.data[ka] += n.grad.data[k] * da(a.data[ka], b.data[kb]);
+            });
+        if (gb)
+            for_each_broadcast(n.value.shape(), a.shape(), b.shape(), [&](std::size_t k, std::size_t ka, std::size_t kb) {
+                gb.data[kb] += n.grad.data[k] * db(a.data[ka], b.data[kb]);
+            });
     }
     static void tangent(Tape& t, const Node& n) {
         const ConstMatrixRef a = t.value(n.a), b = t.value(n.b);
