@@ -8,13 +8,17 @@
 namespace tapegrad {
 namespace {
 
-// Shape of an elementwise result: per dimension equal sizes, or a 1 that stretches to the other size.
-Shape broadcast_shape(const char* op, Shape a, Shape b) {
-    const auto dim = [&](std::size_t x, std::size_t y) {
-        if (x != y && x != 1 && y != 1) throw shape_error(op, "cannot broadcast", a, "with", b);
-        return x == 1 ? y : x;
-    };
-    return {dim(a.rows, b.rows), dim(a.cols, b.cols)};
+[[noreturn, gnu::cold, gnu::noinline]] void throw_broadcast(const char* op, Shape a, Shape b) {
+    throw shape_error(op, "cannot broadcast", a, "with", b);
+}
+
+// Shape of an elementwise result: per dimension equal sizes, or a 1 that stretches to the other size. Inline, the
+// message built out of line: called, it returned the shape in two registers that the caller stored and read back
+// as one 16-byte load, which the CPU cannot forward from two stores, a stall on every elementwise op (issue 12).
+inline Shape broadcast_shape(const char* op, Shape a, Shape b) {
+    const auto fits = [](std::size_t x, std::size_t y) { return x == y || x == 1 || y == 1; };
+    if (!fits(a.rows, b.rows) || !fits(a.cols, b.cols)) throw_broadcast(op, a, b);
+    return {a.rows == 1 ? b.rows : a.rows, a.cols == 1 ? b.cols : a.cols};
 }
 
 // Calls f(k, ka, kb) for every element k of the result, with the elements of a and b it is made from.

@@ -16,17 +16,23 @@ inline double squared_distance(const ConstMatrixRef& a, const ConstMatrixRef& b,
     if (difference.shape() != a.shape())
         throw shape_error("squared_distance", "cannot store the difference of two", a.shape(), "matrices in",
                           difference.shape());
+    // The pointers and the size in locals: a vector's store may write anything as far as the compiler knows, so the
+    // views' fields would be read again after each difference stored.
+    const double* const x = a.data;
+    const double* const y = b.data;
+    double* const out = difference.data;
+    const std::size_t size = a.size();
     Four sum = 0.0;
     std::size_t k = 0;
-    for (; k + 4 <= a.size(); k += 4) {
-        const Four d = Four(a.data + k, unaligned) - Four(b.data + k, unaligned);
-        d.copy_to(difference.data + k, unaligned);
+    for (; k + 4 <= size; k += 4) {
+        const Four d = Four(x + k, unaligned) - Four(y + k, unaligned);
+        d.copy_to(out + k, unaligned);
         sum += d * d;
     }
-    if (k < a.size()) {  // the last size mod 4 entries, the lanes past them 0, which adds +0 to their sums
-        const std::size_t left = a.size() - k;
-        const Four d([&](auto lane) { return lane < left ? a.data[k + lane] - b.data[k + lane] : 0.0; });
-        for (std::size_t lane = 0; lane < left; ++lane) difference.data[k + lane] = d[lane];
+    if (k < size) {  // the last size mod 4 entries, the lanes past them 0, which adds +0 to their sums
+        const std::size_t left = size - k;
+        const Four d([&](auto lane) { return lane < left ? x[k + lane] - y[k + lane] : 0.0; });
+        for (std::size_t lane = 0; lane < left; ++lane) out[k + lane] = d[lane];
         sum += d * d;
     }
     return (sum[0] + sum[1]) + (sum[2] + sum[3]);
