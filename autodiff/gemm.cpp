@@ -67,8 +67,7 @@ static void narrow_product(const ConstMatrixRef& a, std::size_t a_row, std::size
         const double* a_r[tile];  // rows i..i+3 of op(A), the last repeated past op(A)'s end (summed, not stored)
         for (std::size_t r = 0; r < tile; ++r) a_r[r] = a.data + std::min(i + r, m - 1) * a_row;
         Four sum[tile] = {0.0, 0.0, 0.0, 0.0};
-        for (std::size_t p = 0; p < k; ++p)
-        {
+        for (std::size_t p = 0; p < k; ++p) {
             const Four b_p(b_rows + p * b_stride, unaligned);
             for (std::size_t r = 0; r < tile; ++r) sum[r] += a_r[r][p * a_col] * b_p;
         }
