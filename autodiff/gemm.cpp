@@ -36,20 +36,20 @@ constexpr std::size_t tile = 4;
 // k·n < 8³ entries, k·(n + 3) at most 4·8³ once padded (n >= 1), so every product gemm sends here fits.
 constexpr std::size_t small_b = 4 * blas_threshold;
 
-// A C of at most four columns, as every product of the tutorial's steps has (its matrices are 4×3 to 7×4): op(B)'s
-// k rows are loaded once into one register each, zero past column n, whichever way B is stored, and each row of
-// C is one register summed over p, four rows side by side. No tiles across C's columns, no columns left over:
-// the loop nest of gemm_loops below with its two outer loops gone, which at these sizes were most of its cost.
+// A C of at most four columns, as every product of the tutorial's steps has (its matrices are 4×3 to 7×4): each row
+// of C is one register, summed over p four rows side by side, and each row of op(B) one register too: B's own rows
+// where they are four entries in a row, else rows of four copied once, zero past column n. No tiles across C's
+// columns and no columns left over, the two loops the general kernel below enters and leaves on every product (it
+// summed a C of three columns one entry at a time).
 // op(A)(i,p) = A[i·a_row + p·a_col], op(B)(p,j) = B[p·b_row + j·b_col]. k < blas_threshold (gemm sends no more).
 static void narrow_product(const ConstMatrixRef& a, std::size_t a_row, std::size_t a_col, const ConstMatrixRef& b,
                            std::size_t b_row, std::size_t b_col, const MatrixRef& c, std::size_t k, double alpha,
                            double beta) {
     const std::size_t m = c.rows, n = c.cols;
-    // op(B)'s rows: B's own when they are four entries in a row, else copied into rows of four, zero past n.
-    double copy[tile * blas_threshold];
+    double copy[tile * blas_threshold];  // op(B)'s rows of four, where B's own are not
     const double* b_rows = b.data;
     std::size_t b_stride = b_row;
-    if (n == tile && b_col != 1) {  // Bᵀ: each row of four gathered from a column of B
+    if (n == tile && b_col != 1) {  // a transposed B: each row of four gathered from a column of B at once
         for (std::size_t p = 0; p < k; ++p)
             Four([&](auto j) { return b.data[p * b_row + j * b_col]; }).copy_to(copy + p * tile, unaligned);
         b_rows = copy;
