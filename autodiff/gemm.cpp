@@ -76,10 +76,14 @@ static void narrow_product(const ConstMatrixRef& a, std::size_t a_row, std::size
         if (n == tile && beta == 0.0) {  // beta = 0 overwrites C, even a NaN in it
             for (std::size_t r = 0; r < rows; ++r) sum[r].copy_to(c_i + r * tile, unaligned);
         } else if (n == tile) {
-            for (std::size_t r = 0; r < rows; ++r) (sum[r] + beta * Four(c_i + r * tile, unaligned)).copy_to(c_i + r * tile, unaligned);
+            for (std::size_t r = 0; r < rows; ++r) {
+                double* const c_r = c_i + r * tile;
+                (sum[r] + beta * Four(c_r, unaligned)).copy_to(c_r, unaligned);
+            }
         } else {
             for (std::size_t r = 0; r < rows; ++r)
-                for (std::size_t j = 0; j < n; ++j) c_i[r * n + j] = beta == 0.0 ? sum[r][j] : sum[r][j] + beta * c_i[r * n + j];
+                for (std::size_t j = 0; j < n; ++j)
+                    c_i[r * n + j] = beta == 0.0 ? sum[r][j] : sum[r][j] + beta * c_i[r * n + j];
         }
     }
 }
