@@ -80,34 +80,51 @@ void copy_values(const ConstMatrixRef& from, const MatrixRef& to) {
 
 }  // namespace
 
-Var Tape::leaf(const char* op, const ConstMatrixRef& value, Parameter* parameter) {
+Var Tape::leaf(const char* op, const ConstMatrixRef& value, Parameter* parameter, bool in_place) {
     Node& n = nodes_.emplace_back();
     n.op = op;
-    n.value = values_.allocate(value.shape());
-    copy_values(value, n.value);
+    if (in_place) {
+        // Nodes hold writable views because an op fills its own node's value as it is recorded; a leaf's value is
+        // never written after, so dropping the const here writes nothing through it.
+        n.value = MatrixRef{const_cast<double*>(value.data), value.rows, value.cols};
+    } else {
+        n.value = values_.allocate(value.shape());
+        copy_values(value, n.value);
+    }
     if (parameter != nullptr && grad_enabled_) {
         n.grad = adjoints_.allocate(value.shape());
         n.parameter = parameter;
+        if constexpr (lifetime::checked)
+            if (in_place) {  // the value as recorded, for parameter_of to compare
+                n.saved = values_.allocate(value.shape());
+                copy_values(value, n.saved);
+            }
     }
     return Var(this, static_cast<std::uint32_t>(nodes_.size() - 1), generation_);
 }
 
-Var Tape::param(Parameter& p) {
+namespace {
+
+void check_param(const char* who, const Parameter& p) {
     if (p.grad.shape() != p.value.shape())
-        throw shape_error("param", "the gradient's shape", p.grad.shape(), "does not match the value's", p.value.shape());
-    return leaf("param", p.value, &p);
+        throw shape_error(who, "the gradient's shape", p.grad.shape(), "does not match the value's", p.value.shape());
 }
 
-Var Tape::constant(const ConstMatrixRef& m) { return leaf("constant", m, nullptr); }
+}  // namespace
 
-Var Tape::constant_view(const ConstMatrixRef& m) {
-    Node& n = nodes_.emplace_back();
-    n.op = "constant";
-    // Nodes hold writable views because an op fills its own node's value as it is recorded; a leaf's value is
-    // never written after, so dropping the const here writes nothing through it.
-    n.value = MatrixRef{const_cast<double*>(m.data), m.rows, m.cols};
-    return Var(this, static_cast<std::uint32_t>(nodes_.size() - 1), generation_);
+Var Tape::param(Parameter& p) {
+    check_param("param", p);
+    return leaf("param", p.value, &p, false);
 }
+
+Var Tape::param_view(Parameter& p) {
+    check_param("param_view", p);
+    return leaf("param", p.value, &p, true);
+}
+
+Var Tape::constant(const ConstMatrixRef& m) { return leaf("constant", m, nullptr, false); }
+
+Var Tape::constant_view(const ConstMatrixRef& m) { return leaf("constant", m, nullptr, true); }
 
 void Tape::clear() {
     nodes_.clear();  // keeps its capacity
@@ -125,12 +142,18 @@ void Tape::clear() {
 namespace {
 
 // The Parameter behind a parameter's leaf, which refers to it by address: in the builds that check lifetimes, one
-// destroyed since it was recorded is refused before it is written to.
+// destroyed since it was recorded is refused before it is written to, and so is one recorded in place
+// (param_view) whose value changed since.
 Parameter& parameter_of(const Node& n, const char* who) {
-    if constexpr (lifetime::checked)
+    if constexpr (lifetime::checked) {
         if (!lifetime::alive(n.parameter, lifetime::Kind::parameter))
             throw std::logic_error(std::string(who) +
                                    ": a Parameter recorded on this tape was destroyed (it must outlive the recording)");
+        if (n.saved && !std::equal(n.saved.data, n.saved.data + n.saved.size(), n.value.data))
+            throw std::logic_error(std::string(who) +
+                                   ": a Parameter recorded in place (param_view) changed since it was recorded (update "
+                                   "it after backward, or record it with param)");
+    }
     return *n.parameter;
 }
 

@@ -64,7 +64,8 @@ struct alignas(64) Node {
     std::uint32_t a = no_input;       // inputs, as positions on the tape
     std::uint32_t b = no_input;
     double scalar = 0.0;              // the op's constant, e.g. the c of c·x or the p of x^p
-    MatrixRef saved;                  // an intermediate the rule reuses (mse keeps its difference)
+    MatrixRef saved;                  // an intermediate the rule reuses (mse keeps its difference); on a
+                                      // param_view leaf in checked builds, the value as recorded
     Parameter* parameter = nullptr;   // on a parameter's leaf: where backward() adds the adjoint
 };
 static_assert(sizeof(Node) == 128, "a Node is laid out on 128 bytes: see the comment above it");
@@ -143,6 +144,11 @@ public:
 
     // A leaf holding a copy of the parameter's value; backward() adds its adjoint into p.grad.
     Var param(Parameter& p);
+    // The same leaf read in place: its value is p.value's own storage, not a copy. For a loop that records, runs
+    // backward and only then updates p (the tutorial's descents): at 5×4 the copy is a few percent of a step.
+    // p.value must stay unchanged until the recording's backward, jvp or hvp has run; the builds that check
+    // lifetimes (Debug, asan) keep a copy aside and refuse one that changed, the Release build trusts it.
+    Var param_view(Parameter& p);
     // A leaf that wants no gradient (data, targets); its value is copied into the tape's arena.
     Var constant(const ConstMatrixRef& m);
     // A leaf that wants no gradient, read in place: the node's value is m's own storage, not a copy. For large
@@ -209,7 +215,7 @@ private:
     friend void hvp(const Var& y);
     void forward_sweep(std::size_t last);
 
-    Var leaf(const char* op, const ConstMatrixRef& value, Parameter* parameter);
+    Var leaf(const char* op, const ConstMatrixRef& value, Parameter* parameter, bool in_place);
     [[noreturn]] void throw_stale(const Var& v) const;
     static std::uint32_t next_generation();
 

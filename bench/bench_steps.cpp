@@ -78,7 +78,7 @@ void svd_step_hvp(benchmark::State& state) {
     time_steps(state, [&] {
         p.tape.clear();
         p.sgd.zero_grad();
-        hvp(svd_penalty_loss(p.tape.param(p.U), p.tape.param(p.d), p.tape.param(p.V), p.M, p.I));
+        hvp(svd_penalty_loss(p.tape.param_view(p.U), p.tape.param_view(p.d), p.tape.param_view(p.V), p.M, p.I));
         p.sgd.step();
     }, svd_step_flops(arg(state, 0), arg(state, 1)));
     require_finite(state, {&p.U, &p.d, &p.V});

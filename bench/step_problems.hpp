@@ -36,7 +36,8 @@ struct SvdProblem {
     void step_autodiff() {
         tape.clear();
         sgd.zero_grad();
-        backward(svd_penalty_loss(tape.param(U), tape.param(d), tape.param(V), M, I));
+        // The factors read in place (param_view), as the library's descent records them (linalg/svd/penalty.cpp).
+        backward(svd_penalty_loss(tape.param_view(U), tape.param_view(d), tape.param_view(V), M, I));
         sgd.step();
     }
     void step_handwritten() {
@@ -63,8 +64,9 @@ struct InverseProblem {
     void step_autodiff() {
         tape.clear();
         sgd.zero_grad();
-        // M is read in place (constant_view), as the library's descent records it (linalg/inverse/descent.cpp).
-        backward(inverse_loss(tape.param(X), tape.constant_view(M), I, InverseVariant::right));
+        // X and M are read in place (param_view, constant_view), as the library's descent records them
+        // (linalg/inverse/descent.cpp).
+        backward(inverse_loss(tape.param_view(X), tape.constant_view(M), I, InverseVariant::right));
         sgd.step();
     }
     void step_handwritten() {

@@ -150,6 +150,47 @@ TEST_CASE("tape: recording copies the parameter's value at that moment") {
     CHECK(error_message([&] { return (x + tape.constant(Matrix(2, 2))).item(); }) == "item: expects a 1x1 result, got 2x2");
 }
 
+TEST_CASE("tape: a parameter's view reads its storage in place and differentiates as param does") {
+    Parameter viewed(testing::uniform(3, 4, 1)), copied(viewed.value);
+    viewed.tangent = copied.tangent = testing::uniform(3, 4, 2);
+    const auto loss = [](const Var& x) { return sum(gram(x) * 2.0) + mse(x, Matrix(3, 4, 0.5)); };
+    Tape a, b;
+    const Var x = a.param_view(viewed);
+    CHECK(x.value().data == viewed.value.data());  // the node's value is the parameter's own matrix
+    const Var la = loss(x), lb = loss(b.param(copied));
+    CHECK(la.item() == lb.item());
+    hvp(la);  // backward, then the Hessian along the tangent
+    hvp(lb);
+    CHECK(viewed.grad == copied.grad);
+    CHECK(viewed.grad_tangent == copied.grad_tangent);
+    CHECK(jvp(la)(0, 0) == jvp(lb)(0, 0));
+    // Unlike param's copy, the view sees a later update. The tutorial's loop updates after backward.
+    viewed.value(0, 0) += 1.0;
+    CHECK(x.value()(0, 0) == viewed.value(0, 0));
+}
+
+TEST_CASE("tape: a parameter recorded in place and changed before backward is refused where lifetimes are checked") {
+    // A Release build trusts the caller, as with constant_view: the same code there mixes the value recorded and the
+    // value now, so it is not run there.
+    if constexpr (!lifetime::checked) {
+        MESSAGE("skipped: this build does not check lifetimes (TAPEGRAD_CHECK_LIFETIMES is off)");
+        return;
+    }
+    Parameter p(Matrix{{1.0, 2.0}});
+    p.tangent = Matrix{{1.0, 0.0}};
+    Tape tape;
+    const Var y = sum(square(tape.param_view(p)));
+    p.value(0, 1) = 3.0;
+    const std::string changed = ": a Parameter recorded in place (param_view) changed since it was recorded (update it "
+                                "after backward, or record it with param)";
+    CHECK(error_message([&] { backward(y); }) == "backward" + changed);
+    CHECK(p.grad == Matrix{{0.0, 0.0}});  // refused before anything was written
+    CHECK(error_message([&] { jvp(y); }) == "jvp" + changed);
+    p.value(0, 1) = 2.0;  // as recorded again
+    backward(y);
+    CHECK(p.grad == Matrix{{2.0, 4.0}});
+}
+
 TEST_CASE("tape: a moved tape's Vars go stale; the tape moved to records on") {
     Parameter p(Matrix{{2.0}});
     Tape first;

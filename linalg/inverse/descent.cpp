@@ -32,7 +32,7 @@ public:
     double evaluate() override {  // loss, backward
         ++tape_passes_;
         tape_.clear();
-        const Var loss = inverse_loss(tape_.param(X_), tape_.constant_view(M_), I_, variant_);
+        const Var loss = inverse_loss(tape_.param_view(X_), tape_.constant_view(M_), I_, variant_);
         optimizer_->zero_grad();
         backward(loss);
         return loss.item();

@@ -104,7 +104,7 @@ InverseByGradient::InverseByGradient(const Matrix& M, InverseVariant variant, st
 double InverseByGradient::evaluate() {  // the tutorial's loss, backward
     ++tape_passes_;
     tape_.clear();
-    const Var loss = inverse_loss(tape_.param(X_), tape_.constant_view(M_), I_, variant_);
+    const Var loss = inverse_loss(tape_.param_view(X_), tape_.constant_view(M_), I_, variant_);
     X_.zero_grad();
     backward(loss);
     return loss.item();

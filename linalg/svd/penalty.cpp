@@ -37,7 +37,7 @@ public:
     double evaluate() override {  // loss, backward
         ++tape_passes_;
         tape_.clear();
-        const Var loss = svd_penalty_loss(tape_.param(U_), tape_.param(d_), tape_.param(V_), M_, I_);
+        const Var loss = svd_penalty_loss(tape_.param_view(U_), tape_.param_view(d_), tape_.param_view(V_), M_, I_);
         optimizer_->zero_grad();
         backward(loss);
         return loss.item();
