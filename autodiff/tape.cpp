@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 
@@ -149,7 +150,8 @@ Parameter& parameter_of(const Node& n, const char* who) {
         if (!lifetime::alive(n.parameter, lifetime::Kind::parameter))
             throw std::logic_error(std::string(who) +
                                    ": a Parameter recorded on this tape was destroyed (it must outlive the recording)");
-        if (n.saved && !std::equal(n.saved.data, n.saved.data + n.saved.size(), n.value.data))
+        // Bit for bit, so that a NaN recorded (a diverged descent, which its loop reports) counts as unchanged.
+        if (n.saved && std::memcmp(n.saved.data, n.value.data, n.saved.size() * sizeof(double)) != 0)
             throw std::logic_error(std::string(who) +
                                    ": a Parameter recorded in place (param_view) changed since it was recorded (update "
                                    "it after backward, or record it with param)");

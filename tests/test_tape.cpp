@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <memory>
 #include <new>
@@ -189,6 +190,11 @@ TEST_CASE("tape: a parameter recorded in place and changed before backward is re
     p.value(0, 1) = 2.0;  // as recorded again
     backward(y);
     CHECK(p.grad == Matrix{{2.0, 4.0}});
+    // Compared bit for bit: a NaN recorded and still there is unchanged (a diverged descent reports itself).
+    Parameter diverged(Matrix{{std::nan("")}});
+    Tape other;
+    backward(sum(other.param_view(diverged) * 2.0));
+    CHECK(diverged.grad(0, 0) == 2.0);
 }
 
 TEST_CASE("tape: a moved tape's Vars go stale; the tape moved to records on") {
