@@ -49,15 +49,10 @@ static void narrow_product(const ConstMatrixRef& a, std::size_t a_row, std::size
     double copy[tile * blas_threshold];  // op(B)'s rows of four, where B's own are not
     const double* b_rows = b.data;
     std::size_t b_stride = b_row;
-    if (n == tile && b_col != 1) {  // a transposed B: each row of four gathered from a column of B at once
-        for (std::size_t p = 0; p < k; ++p)
-            Four([&](auto j) { return b.data[p * b_row + j * b_col]; }).copy_to(copy + p * tile, unaligned);
-        b_rows = copy;
-        b_stride = tile;
-    } else if (n != tile) {
+    if (n != tile || b_col != 1) {  // each row of four gathered at once (from a column of B if transposed)
         for (std::size_t p = 0; p < k; ++p) {
-            for (std::size_t j = 0; j < n; ++j) copy[p * tile + j] = b.data[p * b_row + j * b_col];
-            for (std::size_t j = n; j < tile; ++j) copy[p * tile + j] = 0.0;
+            const Four row([&](auto j) { return j < n ? b.data[p * b_row + j * b_col] : 0.0; });  // zero past n
+            row.copy_to(copy + p * tile, unaligned);
         }
         b_rows = copy;
         b_stride = tile;
