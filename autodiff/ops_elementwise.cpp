@@ -24,12 +24,17 @@ inline Shape broadcast_shape(const char* op, Shape a, Shape b) {
 // Calls f(k, ka, kb) for every element k of the result, with the elements of a and b it is made from.
 template <class F>
 void for_each_broadcast(Shape out, Shape a, Shape b, F f) {
+    if (out.size() == 1) return f(0, 0, 0);  // one number (a loss's terms, scaled and summed): no loop to set up
     if (a == out && b == out) {  // the common case: one flat loop
         for (std::size_t k = 0; k < out.size(); ++k) f(k, k, k);
         return;
     }
     if (a == out && b.rows == 1 && b.cols == out.cols) {  // b a row, stretched down (U * s)
+        // Each row's loop vectorises. Told that its iterations are independent (f writes a value, adjoint or tangent
+        // of the tape's own, never the memory it reads), GCC drops the checks that what is written overlaps what is
+        // read, which it made at the start of every row: 5×4's U * s 426 → 195 instructions (issue 12).
         for (std::size_t i = 0; i < out.rows; ++i)
+#pragma GCC ivdep
             for (std::size_t j = 0; j < out.cols; ++j) f(i * out.cols + j, i * out.cols + j, j);
         return;
     }
