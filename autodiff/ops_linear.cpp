@@ -1,6 +1,8 @@
 // Products and reshaping: matmul, matmul_transposed, transpose, gram, diag, diagonal. Each op's rules come in
 // the order of tape.hpp's Rules: reverse, tangent, curvature. A dot marks a tangent (Ȧ), G the adjoint and Ġ
 // its tangent; the curvature of a product is the reverse rule with one factor's value replaced by its tangent.
+#include <algorithm>
+
 #include "autodiff/gemm.hpp"
 #include "autodiff/ops.hpp"
 #include "autodiff/simd.hpp"
@@ -85,10 +87,16 @@ void add_times_symmetrised(Tape& t, const ConstMatrixRef& x, const ConstMatrixRe
     if (k == 4) {
         for (std::size_t i = 0; i < 4; ++i) row_of_four(i, 0);  // a constant count: the compiler writes it out
     } else {
-        for (std::size_t i = 0; i < k; ++i) {
+        // Rows of sym eight at a time, so that the eight entries of G's row j that their gathers read, one cache line,
+        // are read together. Row by row, each gather walked down a column of G: at k = 512 its rows lie 4 KiB apart,
+        // all in one set of the L1 cache, and every gather missed it (a 512×512 SVD step spent 4% of its time here).
+        for (std::size_t i0 = 0; i0 < k; i0 += 8) {
+            const std::size_t i1 = std::min(i0 + 8, k);
             std::size_t j = 0;
-            for (; j + 4 <= k; j += 4) row_of_four(i, j);
-            for (; j < k; ++j) sym(i, j) = g(i, j) + g(j, i);
+            for (; j + 4 <= k; j += 4)
+                for (std::size_t i = i0; i < i1; ++i) row_of_four(i, j);
+            for (; j < k; ++j)
+                for (std::size_t i = i0; i < i1; ++i) sym(i, j) = g(i, j) + g(j, i);
         }
     }
     gemm(x, Trans::No, sym, Trans::No, to, 1.0, 1.0);
