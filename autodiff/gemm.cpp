@@ -67,8 +67,11 @@ static void narrow_product(const ConstMatrixRef& a, std::size_t a_row, std::size
             (alpha * sum).copy_to(c_i, unaligned);
         } else if (n == tile) {
             (alpha * sum + beta * Four(c_i, unaligned)).copy_to(c_i, unaligned);
-        } else {
-            for (std::size_t j = 0; j < n; ++j) c_i[j] = beta == 0.0 ? alpha * sum[j] : alpha * sum[j] + beta * c_i[j];
+        } else {  // a row of C shorter than four: the sum's lanes through memory, where a lane indexed by j would
+                  // have sent every row's sum there, in every case (timed, issue 12)
+            double lanes[tile];
+            sum.copy_to(lanes, unaligned);
+            for (std::size_t j = 0; j < n; ++j) c_i[j] = beta == 0.0 ? alpha * lanes[j] : alpha * lanes[j] + beta * c_i[j];
         }
     };
     std::size_t i = 0;
