@@ -67,8 +67,8 @@ static void narrow_product(const ConstMatrixRef& a, std::size_t a_row, std::size
             (alpha * sum).copy_to(c_i, unaligned);
         } else if (n == tile) {
             (alpha * sum + beta * Four(c_i, unaligned)).copy_to(c_i, unaligned);
-        } else {  // a row of C shorter than four: the sum's lanes through memory, where a lane indexed by j would
-                  // have sent every row's sum there, in every case (timed, issue 12)
+        } else {  // a row of C shorter than four: its lanes copied out once. Read as sum[j], a lane indexed at run
+                  // time, they had put all four sums in memory on every product, four columns or not (issue 12).
             double lanes[tile];
             sum.copy_to(lanes, unaligned);
             for (std::size_t j = 0; j < n; ++j) c_i[j] = beta == 0.0 ? alpha * lanes[j] : alpha * lanes[j] + beta * c_i[j];
