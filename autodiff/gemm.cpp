@@ -37,11 +37,10 @@ constexpr std::size_t tile = 4;
 constexpr std::size_t small_b = 4 * blas_threshold;
 
 // A C of at most four columns, as every product of the tutorial's steps has (its matrices are 4×3 to 7×4): each row
-// of C is one register, summed over p, and each row of op(B) one register too: B's own rows where they are four
-// entries in a row, else rows of four copied once, zero past column n. No tiles across C's columns and no columns
-// left over, the two loops the general kernel below enters and leaves on every product (it summed a C of three
-// columns one entry at a time). Rows of C four at a time, four sums side by side over one load of B's row, then the
-// rows past the last four one at a time. The four sums are named, not an array: an array of four, with a count of
+// of C is one register, summed over p, and each row of op(B) one register too (b_rows below). No tiles across C's
+// columns and no columns left over, the two loops the general kernel below enters and leaves on every product (it
+// summed a C of three columns one entry at a time). Rows of C four at a time, four sums side by side over one load of
+// B's row, then the rows past the last four one at a time. The four sums are named, not an array: an array of four, with a count of
 // rows for a last block that repeated its last row, went through memory on every product (a 5×4 product 24 → 17 ns
 // alone, issue 12).
 // op(A)(i,p) = A[i·a_row + p·a_col], op(B)(p,j) = B[p·b_row + j·b_col]. k < blas_threshold (gemm sends no more).
